@@ -1,0 +1,49 @@
+# The course in two commands: `make lab` opens it, `make test` tests it.
+# Both create .venv (all dependencies) the first time.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# The CPU build of PyTorch, pinned: an unpinned torch would pull a multi-GB CUDA build.
+TORCH  := torch==2.13.0
+START  ?= notebooks/en/00_start_here.ipynb
+ARGS   ?=
+
+.PHONY: lab lab-zh test lint unit notebooks check-bilingual clean help
+
+help:
+	@echo "make lab       open the course in JupyterLab (ARGS='--no-browser --port 8899' passes options)"
+	@echo "make lab-zh    the same, on the Chinese start page"
+	@echo "make test      ruff + unit tests + nbval over every notebook, both languages"
+	@echo "make notebooks re-execute every notebook in place (stores fresh outputs)"
+	@echo "make check-bilingual   compare notebooks/en with notebooks/zh"
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet "$(TORCH)"
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(START) $(ARGS)
+
+lab-zh:
+	@$(MAKE) --no-print-directory lab START=notebooks/zh/00_start_here.ipynb
+
+lint: $(STAMP)
+	$(BIN)/ruff check l2lessons tests notebooks
+	$(BIN)/ruff format --check l2lessons tests notebooks
+
+check-bilingual: $(STAMP)
+	$(BIN)/python tests/tools/check_bilingual.py notebooks
+
+notebooks: $(STAMP)
+	$(BIN)/python tests/tools/execute_notebooks.py notebooks
+
+test: lint
+	$(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env -p no:cacheprovider
+
+clean:
+	rm -rf build .pytest_cache .ruff_cache

@@ -1,0 +1,12 @@
+"""l2lessons: the helper package of a bilingual course on L2 regularization.
+
+Math (NumPy only): :mod:`~l2lessons.penalty`.
+Plumbing: :func:`setup` and :func:`tr` (:mod:`~l2lessons.notebook`),
+:mod:`~l2lessons.exercises`, :mod:`~l2lessons.glossary`, :mod:`~l2lessons.fonts`,
+:mod:`~l2lessons.widgets`.
+"""
+
+from .notebook import environment_report, setup, tr
+
+__version__ = "0.1.0"
+__all__ = ["__version__", "environment_report", "setup", "tr"]

@@ -1,0 +1,60 @@
+"""Input checks shared by the public functions (one sentence per error)."""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+
+def check_lambda(lam, name: str = "lam") -> float:
+    """Return ``lam`` as a float after checking it is a finite number >= 0.
+
+    Raises
+    ------
+    ValueError
+        If ``lam`` is not a real number, is negative, NaN or infinite.
+    """
+    if isinstance(lam, bool) or not isinstance(lam, numbers.Real):
+        try:
+            value = np.asarray(lam).item()  # NumPy / torch scalars
+        except (TypeError, ValueError):
+            value = None
+        # a bool or a string such as "0.1" is a mistake, not a penalty strength
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise ValueError(f"{name} must be a real number, got {type(lam).__name__} {lam!r}.")
+        lam = value
+    lam = float(lam)
+    if not math.isfinite(lam):
+        raise ValueError(f"{name} must be finite, got {lam}.")
+    if lam < 0:
+        raise ValueError(f"{name} must be >= 0 (a penalty strength), got {lam}.")
+    return lam
+
+
+def as_float_array(x, name: str, ndim: int | None = None, allow_empty: bool = False):
+    """Convert ``x`` to a float64 NumPy array, checking dtype, dimension and finiteness.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` is not numeric, has the wrong number of dimensions, is empty
+        (unless ``allow_empty``) or contains NaN or infinity.
+    """
+    try:
+        arr = np.asarray(x)
+    except Exception as exc:  # ragged lists and the like
+        raise ValueError(f"{name} could not be read as an array ({exc}).") from None
+    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_):
+        raise ValueError(f"{name} must be numeric, got an array of dtype {arr.dtype}.")
+    if np.iscomplexobj(arr):
+        raise ValueError(f"{name} must be real, got complex values.")
+    arr = arr.astype(np.float64, copy=False)
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-D, got shape {arr.shape}.")
+    if arr.size == 0 and not allow_empty:
+        raise ValueError(f"{name} is empty (shape {arr.shape}); it needs at least one value.")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or infinite values.")
+    return arr

@@ -1,0 +1,74 @@
+"""pyproject.toml and environment.yml list the same packages; the setup path pins CPU torch."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+
+ROOT = Path(__file__).resolve().parents[1]
+# conda-forge names that differ from PyPI names
+CONDA_TO_PYPI = {"pytorch-cpu": "torch", "pytorch": "torch"}
+NOT_PACKAGES = {"python", "pip"}
+
+
+def _name_and_spec(requirement: str) -> tuple[str, str]:
+    m = re.match(r"\s*([A-Za-z0-9_.\-]+)\s*(.*)", requirement)
+    return m.group(1).lower().replace("_", "-"), m.group(2).replace(" ", "")
+
+
+def pyproject_requirements() -> dict:
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    reqs = list(data["dependencies"])
+    for extra in data.get("optional-dependencies", {}).values():
+        reqs += extra
+    return dict(_name_and_spec(r) for r in reqs)
+
+
+def conda_requirements() -> dict:
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    out = {}
+    for dep in env["dependencies"]:
+        if isinstance(dep, str):
+            name, spec = _name_and_spec(dep)
+            if name not in NOT_PACKAGES:
+                out[CONDA_TO_PYPI.get(name, name)] = spec
+    return out
+
+
+def test_environment_yml_and_pyproject_list_the_same_packages():
+    assert conda_requirements() == pyproject_requirements()
+
+
+def test_environment_yml_uses_conda_forge_and_cpu_pytorch():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert env["channels"][0] == "conda-forge"
+    assert any(isinstance(d, str) and d.startswith("pytorch-cpu") for d in env["dependencies"])
+    pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    assert "-e ." in pip_section, "the conda route must install the course package itself"
+
+
+def test_the_setup_path_pins_the_cpu_torch_build_and_pyproject_allows_it():
+    makefile = (ROOT / "Makefile").read_text()
+    pin = re.search(r"torch==([\d.]+)", makefile)
+    assert pin, "the Makefile must pin torch (an unpinned torch pulls a CUDA build)"
+    spec = pyproject_requirements()["torch"]
+    lower = re.search(r">=([\d.]+)", spec).group(1)
+    upper = re.search(r"<([\d.]+)", spec).group(1)
+    version = tuple(int(x) for x in pin.group(1).split("."))
+    assert (
+        tuple(int(x) for x in lower.split(".")) <= version < tuple(int(x) for x in upper.split("."))
+    )
+    # torch is installed before the package, so pip sees the range satisfied
+    assert makefile.index('"$(TORCH)"') < makefile.index('-e ".[test]"')
+
+
+def test_ci_installs_the_chinese_font_and_runs_the_readme_test_command():
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "fonts-noto-cjk" in ci
+    assert "make test" in ci
+    assert "make test" in (ROOT / "README.md").read_text()
