@@ -38,6 +38,10 @@ _MESSAGES = {
         ),
         "zh": "尚未作答：你的函数返回了 {got!r}。请把 `...` 换成你的代码。",
     },
+    "todo_raised": {
+        "en": "Not attempted yet: your function raises NotImplementedError; replace it with your code.",
+        "zh": "尚未作答：你的函数抛出了 NotImplementedError；请把它换成你的代码。",
+    },
     "raised": {
         "en": "Case {i} of {n} raised {err} for input {args}.",
         "zh": "第 {i}/{n} 个用例出错：输入 {args} 时抛出 {err}。",
@@ -156,7 +160,7 @@ def check(student_fn, reference_fn, cases, *, rtol=1e-6, atol=1e-9, lang=None) -
         try:
             got = student_fn(*_fresh(args))
         except NotImplementedError:
-            return Feedback(False, msg["todo"][lang].format(got=None), attempted=False)
+            return Feedback(False, msg["todo_raised"][lang], attempted=False)
         except Exception as exc:  # report, never crash the notebook
             err = f"{type(exc).__name__}: {exc}"
             return Feedback(
@@ -200,7 +204,7 @@ def check_value(answer, expected, *, rtol=1e-6, atol=1e-9, hint=None, lang=None)
     if _not_attempted(answer):
         return Feedback(False, _MESSAGES["value_todo"][lang], attempted=False)
     try:
-        got = float(answer)
+        got = float(np.asarray(_as_numeric(answer)).item())  # also a 1-element array or tensor
     except (TypeError, ValueError):
         got = math.nan
     ok = math.isfinite(got) and math.isclose(got, float(expected), rel_tol=rtol, abs_tol=atol)
