@@ -1,0 +1,355 @@
+"""Softmax regression with the course's L2 penalty, in plain NumPy.
+
+The objective, for weights ``W`` of shape (p, c) and biases ``b`` of shape (c,)::
+
+    J(W, b) = (1/n) * sum_i CE(softmax(x_i W + b), y_i)  +  lam * ||W||_F^2
+
+The bias is not penalized. With ``P = softmax(X W + b)`` and ``Y`` the one-hot
+labels, the gradients are::
+
+    dJ/dW = X.T (P - Y) / n + 2 lam W        dJ/db = mean over rows of (P - Y)
+
+Everything is computed through log-sum-exp, so logits of size 1e4 (or more) give
+finite losses and gradients.
+
+Examples
+--------
+>>> import numpy as np
+>>> softmax(np.array([[0.0, np.log(3.0)]])).round(2)
+array([[0.25, 0.75]])
+>>> W, b = np.zeros((2, 3)), np.zeros(3)
+>>> loss, dW, db = softmax_ce_l2(W, b, np.ones((4, 2)), np.array([0, 1, 2, 0]), lam=0.1)
+>>> round(loss, 6)  # W = 0 predicts 1/3 for every class: the loss is log(3)
+1.098612
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+from ._validate import as_float_array, check_lambda
+
+__all__ = ["fit_softmax_gd", "log_softmax", "predict", "softmax", "softmax_ce_l2"]
+
+
+# --- small private checks, shared with gradcheck.py and mlp.py ---------------------------
+
+
+def _check_positive(value, name: str) -> float:
+    """Return ``value`` as a float after checking it is a finite real number > 0."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        try:
+            item = np.asarray(value).item()  # NumPy / torch scalars
+        except (TypeError, ValueError):
+            item = None
+        if isinstance(item, bool) or not isinstance(item, numbers.Real):
+            raise ValueError(f"{name} must be a real number, got {type(value).__name__} {value!r}.")
+        value = item
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}.")
+    if value <= 0:
+        raise ValueError(f"{name} must be > 0, got {value}.")
+    return value
+
+
+def _check_int(value, name: str, minimum: int) -> int:
+    """Return ``value`` as an int after checking it is an integer (not a bool) >= ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}.")
+    return int(value)
+
+
+def _check_labels(y, n: int, n_classes: int | None, name: str = "y"):
+    """Return ``y`` as an int64 vector of length ``n`` with labels in ``[0, n_classes)``.
+
+    Integer arrays are accepted, and float arrays whose values are whole numbers
+    (``1.0``); ``1.5``, negative labels and labels ``>= n_classes`` are rejected.
+    ``n_classes=None`` skips the upper bound.
+    """
+    arr = np.asarray(y)
+    if arr.dtype == np.bool_ or not (
+        np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
+    ):
+        raise ValueError(
+            f"{name} must hold integer class labels, got an array of dtype {arr.dtype}."
+        )
+    if arr.ndim != 1:
+        raise ValueError(
+            f"{name} must be a 1-D vector of integer labels (not one-hot), got shape {arr.shape}."
+        )
+    if arr.shape[0] != n:
+        raise ValueError(f"{name} has {arr.shape[0]} labels but X has {n} rows.")
+    if np.issubdtype(arr.dtype, np.floating):
+        if not np.all(np.isfinite(arr)):
+            raise ValueError(f"{name} contains NaN or infinite values.")
+        fractional = arr[arr != np.round(arr)]
+        if fractional.size:
+            raise ValueError(
+                f"{name} must hold integer class labels, "
+                f"got {fractional[0].item()!r} (not a whole number)."
+            )
+    if arr.size and arr.min() < 0:
+        raise ValueError(f"{name} must hold labels >= 0, got {arr.min().item()!r}.")
+    if n_classes is not None and arr.size and arr.max() >= n_classes:
+        raise ValueError(
+            f"{name} holds label {arr.max().item()!r} but there are only {n_classes} classes "
+            f"(labels 0 to {n_classes - 1})."
+        )
+    return arr.astype(np.int64)
+
+
+def _check_linear_model(W, b, X, w_name: str = "W", b_name: str = "b"):
+    """Validate ``W`` (p, c), ``b`` (c,) and ``X`` (n, p); return them as float64 arrays."""
+    W = as_float_array(W, w_name, ndim=2)
+    b = as_float_array(b, b_name, ndim=1)
+    X = as_float_array(X, "X", ndim=2)
+    if b.shape[0] != W.shape[1]:
+        raise ValueError(
+            f"{b_name} has length {b.shape[0]} but {w_name} has {W.shape[1]} columns (classes)."
+        )
+    if X.shape[1] != W.shape[0]:
+        raise ValueError(
+            f"X has {X.shape[1]} columns but {w_name} has {W.shape[0]} rows (features)."
+        )
+    return W, b, X
+
+
+# --- the math ------------------------------------------------------------------------------
+
+
+def _log_softmax(Z):
+    """Row-wise log-softmax of a finite 2-D array (no checks): ``Z - logsumexp(Z)``."""
+    shifted = Z - Z.max(axis=-1, keepdims=True)  # the largest entry of each row becomes 0
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
+def _softmax_cross_entropy(Z, y):
+    """Mean cross-entropy of logits ``Z`` (n, c) for labels ``y`` and its gradient ``dZ``.
+
+    No checks: ``y`` must already be valid int labels. ``dZ = (P - Y) / n``.
+    """
+    n = Z.shape[0]
+    rows = np.arange(n)
+    logP = _log_softmax(Z)
+    loss = -logP[rows, y].mean()
+    dZ = np.exp(logP)
+    dZ[rows, y] -= 1.0
+    dZ /= n
+    return float(loss), dZ
+
+
+def _check_logits(Z):
+    if not np.all(np.isfinite(Z)):
+        raise ValueError("The logits X @ W + b overflowed to infinity; scale X or W down.")
+
+
+def _softmax_ce_l2(W, b, X, y, lam):
+    """:func:`softmax_ce_l2` without input checks (for loops that already checked once)."""
+    with np.errstate(over="ignore", invalid="ignore"):  # _check_logits reports overflow
+        Z = X @ W + b
+    _check_logits(Z)
+    data_loss, dZ = _softmax_cross_entropy(Z, y)
+    loss = data_loss + lam * float(np.sum(W * W))
+    dW = X.T @ dZ + 2.0 * lam * W
+    db = dZ.sum(axis=0)  # dZ already carries the 1/n: this is the mean of P - Y
+    return loss, dW, db
+
+
+def softmax(Z):
+    """Softmax along the last axis (each row of a 2-D array), computed stably.
+
+    Subtracting each row's maximum first does not change the result
+    (``softmax(z + k) = softmax(z)``) but keeps ``exp`` from overflowing.
+
+    Parameters
+    ----------
+    Z : array_like of shape (c,) or (n, c)
+        Logits: one vector, or one row per example. Finite, non-empty.
+
+    Returns
+    -------
+    ndarray
+        Same shape as ``Z``; every row is >= 0 and sums to 1.
+
+    Raises
+    ------
+    ValueError
+        If ``Z`` is not 1-D or 2-D, is empty, or contains NaN/inf.
+    """
+    Z = as_float_array(Z, "Z")
+    if Z.ndim not in (1, 2):
+        raise ValueError(f"Z must be 1-D or 2-D, got shape {Z.shape}.")
+    shifted = Z - Z.max(axis=-1, keepdims=True)
+    E = np.exp(shifted)
+    return E / E.sum(axis=-1, keepdims=True)
+
+
+def log_softmax(Z):
+    """Log of :func:`softmax` along the last axis, via log-sum-exp (never ``log(0)``).
+
+    ``log_softmax(z) = z - max(z) - log(sum(exp(z - max(z))))``, which stays finite
+    even where ``softmax(z)`` rounds to 0.
+
+    Parameters
+    ----------
+    Z : array_like of shape (c,) or (n, c)
+        Logits, finite and non-empty.
+
+    Returns
+    -------
+    ndarray
+        Same shape as ``Z``, entries <= 0.
+
+    Raises
+    ------
+    ValueError
+        If ``Z`` is not 1-D or 2-D, is empty, or contains NaN/inf.
+    """
+    Z = as_float_array(Z, "Z")
+    if Z.ndim not in (1, 2):
+        raise ValueError(f"Z must be 1-D or 2-D, got shape {Z.shape}.")
+    return _log_softmax(Z)
+
+
+def softmax_ce_l2(W, b, X, y, lam):
+    """Loss and gradients of L2-penalized softmax regression (the course convention).
+
+    ``loss = (1/n) sum_i -log softmax(x_i W + b)[y_i]  +  lam * ||W||_F^2``;
+    the bias ``b`` is not penalized.
+
+    Parameters
+    ----------
+    W : array_like of shape (p, c)
+        Weights: one column per class.
+    b : array_like of shape (c,)
+        Biases (intercepts), one per class.
+    X : array_like of shape (n, p)
+        Inputs, one row per example, n >= 1.
+    y : array_like of shape (n,)
+        Integer class labels in ``[0, c)``.
+    lam : float
+        Penalty strength, finite and >= 0.
+
+    Returns
+    -------
+    loss : float
+        Mean cross-entropy plus ``lam * ||W||_F^2``.
+    dW : ndarray of shape (p, c)
+        ``X.T @ (P - Y) / n + 2 * lam * W``.
+    db : ndarray of shape (c,)
+        ``(P - Y).mean(axis=0)`` -- no penalty term.
+
+    Raises
+    ------
+    ValueError
+        If shapes disagree, labels are not whole numbers in ``[0, c)``, ``lam`` is
+        negative or not finite, an input is empty or contains NaN/inf, or the
+        logits overflow.
+    """
+    W, b, X = _check_linear_model(W, b, X)
+    y = _check_labels(y, X.shape[0], W.shape[1])
+    lam = check_lambda(lam)
+    return _softmax_ce_l2(W, b, X, y, lam)
+
+
+def predict(W, b, X):
+    """Predicted class of each row of ``X``: the argmax of the logits ``X @ W + b``.
+
+    Parameters
+    ----------
+    W : array_like of shape (p, c)
+    b : array_like of shape (c,)
+    X : array_like of shape (n, p)
+
+    Returns
+    -------
+    ndarray of shape (n,), dtype int64
+        Labels in ``[0, c)``; ties go to the smaller label.
+
+    Raises
+    ------
+    ValueError
+        If shapes disagree or an input is empty or contains NaN/inf.
+    """
+    W, b, X = _check_linear_model(W, b, X)
+    return np.argmax(X @ W + b, axis=1)
+
+
+def fit_softmax_gd(X, y, lam, lr, steps, W0=None, b0=None):
+    """Fit L2-penalized softmax regression by plain full-batch gradient descent.
+
+    Each step is written in *weight-decay* form::
+
+        W <- (1 - 2 * lr * lam) * W - lr * grad_data(W)
+        b <- b - lr * grad_data(b)
+
+    which is algebraically the same as ``W <- W - lr * dW`` with
+    ``dW = grad_data + 2 * lam * W`` from :func:`softmax_ce_l2`: every step first
+    shrinks ``W`` by the factor ``1 - 2 lr lam``, then follows the data. The bias
+    is never shrunk. Deterministic: no randomness anywhere.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, p)
+        Inputs (standardize them first; gradient descent is sensitive to scale).
+    y : array_like of shape (n,)
+        Integer labels. Without ``W0`` the number of classes is ``max(y) + 1``.
+    lam : float
+        Penalty strength, finite and >= 0.
+    lr : float
+        Step size, finite and > 0. Keep ``2 * lr * lam < 1`` so the shrink factor
+        stays positive.
+    steps : int
+        Number of updates, >= 0.
+    W0 : array_like of shape (p, c), optional
+        Starting weights; zeros by default.
+    b0 : array_like of shape (c,), optional
+        Starting biases; zeros by default.
+
+    Returns
+    -------
+    W : ndarray of shape (p, c)
+    b : ndarray of shape (c,)
+    losses : ndarray of shape (steps + 1,)
+        ``losses[k]`` is the full objective J after ``k`` updates, so ``losses[0]``
+        is at the start and ``losses[-1]`` is at the returned ``(W, b)``.
+
+    Raises
+    ------
+    ValueError
+        On the same bad inputs as :func:`softmax_ce_l2`, a non-positive ``lr``, a
+        negative or non-integer ``steps``, or fewer than two classes.
+    """
+    X = as_float_array(X, "X", ndim=2)
+    n, p = X.shape
+    lam = check_lambda(lam)
+    lr = _check_positive(lr, "lr")
+    steps = _check_int(steps, "steps", minimum=0)
+    if W0 is None:
+        y = _check_labels(y, n, None)
+        c = int(y.max()) + 1
+        if c < 2:
+            raise ValueError("y holds only class 0; softmax regression needs at least 2 classes.")
+        W = np.zeros((p, c))
+    else:
+        W = as_float_array(W0, "W0", ndim=2).copy()
+        c = W.shape[1]
+    b = np.zeros(c) if b0 is None else as_float_array(b0, "b0", ndim=1).copy()
+    W, b, X = _check_linear_model(W, b, X, w_name="W0", b_name="b0")
+    y = _check_labels(y, n, c)
+
+    shrink = 1.0 - 2.0 * lr * lam
+    losses = np.empty(steps + 1)
+    for k in range(steps + 1):
+        # lam = 0: the data part only; the penalty is added to the loss by hand below
+        data_loss, grad_W, grad_b = _softmax_ce_l2(W, b, X, y, 0.0)
+        losses[k] = data_loss + lam * float(np.sum(W * W))
+        if k == steps:
+            break
+        W = shrink * W - lr * grad_W
+        b = b - lr * grad_b
+    return W, b, losses
