@@ -39,7 +39,10 @@ _MESSAGES = {
         "zh": "尚未作答：你的函数返回了 {got!r}。请把 `...` 换成你的代码。",
     },
     "todo_raised": {
-        "en": "Not attempted yet: your function raises NotImplementedError; replace it with your code.",
+        "en": (
+            "Not attempted yet: your function raises NotImplementedError; "
+            "replace it with your code."
+        ),
         "zh": "尚未作答：你的函数抛出了 NotImplementedError；请把它换成你的代码。",
     },
     "raised": {

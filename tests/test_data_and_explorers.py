@@ -1,0 +1,163 @@
+"""Synthetic data, basis features, the ridge explorer behind lesson 02's slider, plot helpers."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from numpy.polynomial import Legendre
+from sklearn.linear_model import Ridge
+
+from l2lessons.data import noisy_sine, polynomial_features, true_sine
+from l2lessons.explorers import RidgeFitExplorer
+from l2lessons.plots import draw_ball, loss_contours
+
+# --- data -------------------------------------------------------------------------------
+
+
+def test_noisy_sine_is_seeded_sorted_and_centred_on_the_sine():
+    x1, y1 = noisy_sine(500, noise=0.25, seed=7)
+    x2, y2 = noisy_sine(500, noise=0.25, seed=7)
+    np.testing.assert_array_equal(x1, x2)
+    np.testing.assert_array_equal(y1, y2)
+    assert np.all(np.diff(x1) >= 0) and x1.min() >= -1 and x1.max() <= 1
+    residual = y1 - np.sin(np.pi * x1)
+    assert abs(residual.mean()) < 0.05 and 0.2 < residual.std() < 0.3
+    x0, y0 = noisy_sine(20, noise=0.0, seed=1)
+    np.testing.assert_allclose(y0, np.sin(np.pi * x0))
+    assert not np.array_equal(noisy_sine(5, seed=1)[0], noisy_sine(5, seed=2)[0])
+
+
+def test_polynomial_features_are_legendre_polynomials_without_the_constant():
+    x = np.linspace(-1, 1, 9)
+    features = polynomial_features(x, 5)
+    assert features.shape == (9, 5)
+    for k in range(1, 6):  # independent evaluation of P_k
+        np.testing.assert_allclose(features[:, k - 1], Legendre.basis(k)(x), atol=1e-12)
+
+
+def test_polynomial_features_span_the_monomials():
+    x = np.random.default_rng(0).uniform(-1, 1, 30)
+    monomials = np.vander(x, 5, increasing=True)  # 1, x, ..., x^4
+    basis = np.column_stack([np.ones_like(x), polynomial_features(x, 4)])
+    coef, *_ = np.linalg.lstsq(basis, monomials, rcond=None)
+    np.testing.assert_allclose(basis @ coef, monomials, atol=1e-10)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: noisy_sine(0), "n must be an integer >= 1"),
+        (lambda: noisy_sine(2.5), "n must be an integer"),
+        (lambda: noisy_sine(5, noise=-1.0), "noise must be a finite number >= 0"),
+        (lambda: noisy_sine(5, noise=np.nan), "noise must be a finite number"),
+        (lambda: polynomial_features(np.ones((2, 2)), 3), "x must be 1-D"),
+        (lambda: polynomial_features([0.1, np.nan], 3), "NaN or infinite"),
+        (lambda: polynomial_features([0.1, 0.2], 0), "degree must be an integer >= 1"),
+    ],
+)
+def test_data_rejects_bad_input(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_true_sine():
+    np.testing.assert_allclose(true_sine([0.0, 0.5, -0.5]), [0.0, 1.0, -1.0], atol=1e-15)
+
+
+# --- the explorer ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    x, y = noisy_sine(15, noise=0.25, seed=22)
+    xv, yv = noisy_sine(200, noise=0.25, seed=100)
+    return RidgeFitExplorer(x, y, xv, yv, degree=12, lams=np.logspace(-8, 2, 81))
+
+
+def test_state_matches_scikit_learn_ridge_at_every_tested_lambda(explorer):
+    """The precomputed path equals an independent fit: Ridge(alpha = n λ) on centred targets."""
+    phi = polynomial_features(explorer.x_train, 12)
+    n = len(explorer.y_train)
+    for lam in explorer.lams[::10]:
+        s = explorer.state(lam)
+        model = Ridge(alpha=n * lam, fit_intercept=False, solver="svd")
+        model.fit(phi, explorer.y_train - explorer.y_train.mean())
+        np.testing.assert_allclose(s["weights"], model.coef_, rtol=1e-6, atol=1e-8)
+        pred_val = explorer.y_train.mean() + polynomial_features(explorer.x_val, 12) @ model.coef_
+        assert s["val_mse"] == pytest.approx(np.mean((pred_val - explorer.y_val) ** 2), rel=1e-6)
+        assert s["norm"] == pytest.approx(np.linalg.norm(model.coef_), rel=1e-6)
+
+
+def test_state_snaps_to_the_nearest_grid_value_on_a_log_scale(explorer):
+    lams = explorer.lams
+    assert explorer.state(lams[10])["lam"] == lams[10]
+    between = np.sqrt(lams[10] * lams[11]) * 0.99  # just below the log-midpoint
+    assert explorer.state(between)["lam"] == lams[10]
+    assert explorer.state(1e-20)["lam"] == lams[0]
+    assert explorer.state(1e9)["lam"] == lams[-1]
+
+
+def test_overfitting_and_underfitting_show_in_the_precomputed_errors(explorer):
+    assert np.all(np.diff(explorer.train_mse) >= -1e-12)  # training error grows with λ
+    assert np.all(np.diff(explorer.norms) <= 1e-12)  # ‖w‖ shrinks with λ
+    best = explorer.best_lam()
+    assert explorer.lams[0] < best < explorer.lams[-1]
+    assert explorer.state(explorer.lams[0])["val_mse"] > 10 * explorer.state(best)["val_mse"]
+    assert explorer.state(explorer.lams[-1])["val_mse"] > 3 * explorer.state(best)["val_mse"]
+
+
+def test_update_moves_the_artists_in_place(explorer):
+    fig = explorer.figure(1e-2)
+    curve = explorer._curve
+    before = np.array(curve.get_ydata(), copy=True)
+    state = explorer.update(1e-6)
+    assert explorer._curve is curve  # the same artist, updated, not redrawn
+    np.testing.assert_allclose(curve.get_ydata(), state["curve"])
+    assert not np.allclose(before, curve.get_ydata())
+    assert all(m.get_xdata()[0] == state["lam"] for m in explorer._markers)
+    assert f"{state['lam']:.1e}" in explorer._ax_fit.get_title()
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("bad", [0.0, -1.0, np.nan, np.inf])
+def test_state_rejects_bad_lambda(explorer, bad):
+    with pytest.raises(ValueError, match="lam must be a finite number > 0"):
+        explorer.state(bad)
+
+
+def test_explorer_rejects_bad_grids_and_mismatched_data():
+    x, y = noisy_sine(10, seed=0)
+    with pytest.raises(ValueError, match="strictly increasing"):
+        RidgeFitExplorer(x, y, x, y, 3, [1e-2, 1e-3])
+    with pytest.raises(ValueError, match="positive"):
+        RidgeFitExplorer(x, y, x, y, 3, [0.0, 1.0])
+    with pytest.raises(ValueError, match="as many entries"):
+        RidgeFitExplorer(x, y[:-1], x, y, 3, [1e-3, 1e-2])
+
+
+# --- plot helpers -------------------------------------------------------------------------
+
+
+def test_draw_ball_shapes():
+    fig, ax = plt.subplots()
+    (l1,) = draw_ball(ax, 0.5, "l1")
+    xy = l1.get_xy()
+    np.testing.assert_allclose(np.abs(xy[:, 0]) + np.abs(xy[:, 1]), 0.5, atol=1e-12)
+    (l2,) = draw_ball(ax, 2.0, "l2")
+    np.testing.assert_allclose(np.hypot(*l2.get_xy().T), 2.0, atol=1e-12)
+    with pytest.raises(ValueError, match="kind must be"):
+        draw_ball(ax, 1.0, "linf")
+    plt.close(fig)
+
+
+def test_loss_contours_validates_and_highlights_the_level_through_a_point():
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(20, 2)), rng.normal(size=20)
+    fig, ax = plt.subplots()
+    loss_contours(ax, X, y, (-1, 1), (-1, 1), through=(0.2, -0.1))
+    highlighted = ax.collections[-1]
+    assert highlighted.levels[0] == pytest.approx(np.mean((X @ [0.2, -0.1] - y) ** 2))
+    with pytest.raises(ValueError, match=r"need X of shape \(n, 2\)"):
+        loss_contours(ax, rng.normal(size=(20, 3)), y, (-1, 1), (-1, 1))
+    plt.close(fig)
