@@ -37,7 +37,7 @@ import numpy as np
 
 from ._validate import as_float_array, check_lambda
 
-__all__ = ["ridge_cv", "ridge_fit", "ridge_path", "shrinkage_factors"]
+__all__ = ["ridge_cv", "ridge_fit", "ridge_fit_intercept", "ridge_path", "shrinkage_factors"]
 
 
 # --- input checks -----------------------------------------------------------------------------
@@ -122,6 +122,25 @@ def ridge_fit(X, y, lam):
     return _path(X, y, np.array([lam]))[0]
 
 
+def ridge_fit_intercept(X, y, lam):
+    """Ridge with an unpenalized intercept: minimize ``(1/n)||X w + b - y||^2 + lam ||w||^2``.
+
+    Setting the derivative in ``b`` to zero gives ``b = mean(y) - mean(X, axis=0) @ w``;
+    substituting it back leaves ridge on centred data. So ``w`` is :func:`ridge_fit` on
+    ``X - mean(X)`` and ``y - mean(y)``. Equal to scikit-learn's
+    ``Ridge(alpha=n * lam, fit_intercept=True)``.
+
+    Returns
+    -------
+    w : numpy.ndarray, shape (p,) or (p, k)
+    b : float or numpy.ndarray of shape (k,)
+    """
+    X, y = _check_Xy(X, y)
+    x_mean, y_mean = X.mean(axis=0), y.mean(axis=0)
+    w = ridge_fit(X - x_mean, y - y_mean, lam)
+    return w, y_mean - x_mean @ w
+
+
 def ridge_path(X, y, lams):
     """Ridge weights for many penalty strengths at once, from a single SVD of ``X``.
 
@@ -195,7 +214,7 @@ def shrinkage_factors(X, lam):
     return np.where(keep, factors, 0.0)
 
 
-def ridge_cv(X, y, lams, k=5, seed=0):
+def ridge_cv(X, y, lams, k=5, seed=0, fit_intercept=False):
     """K-fold cross-validated mean squared error of :func:`ridge_fit` for each ``lam``.
 
     The rows are shuffled by ``np.random.default_rng(seed).permutation(n)`` and cut
@@ -215,6 +234,9 @@ def ridge_cv(X, y, lams, k=5, seed=0):
         Number of folds, ``2 <= k <= n`` (``k = n`` is leave-one-out). Default 5.
     seed : int, optional
         Seed of the shuffle. Default 0.
+    fit_intercept : bool, optional
+        If True, fit an unpenalized intercept in each fold as :func:`ridge_fit_intercept`
+        does (centring by the training rows' means only). Default False.
 
     Returns
     -------
@@ -241,7 +263,9 @@ def ridge_cv(X, y, lams, k=5, seed=0):
     fold_mse = np.empty((k, lams.size))
     for i, val in enumerate(folds):
         train = np.concatenate(folds[:i] + folds[i + 1 :])
-        W = ridge_path(X[train], Y[train], lams)  # (L, p, k_targets)
-        residuals = X[val] @ W - Y[val]  # (L, n_val, k_targets)
+        x_mean = X[train].mean(axis=0) if fit_intercept else 0.0
+        y_mean = Y[train].mean(axis=0) if fit_intercept else 0.0
+        W = ridge_path(X[train] - x_mean, Y[train] - y_mean, lams)  # (L, p, k_targets)
+        residuals = (X[val] - x_mean) @ W + y_mean - Y[val]  # (L, n_val, k_targets)
         fold_mse[i] = np.mean(residuals**2, axis=(1, 2))
     return fold_mse.mean(axis=0), fold_mse

@@ -154,7 +154,7 @@ def _softmax_ce_l2(W, b, X, y, lam):
     _check_logits(Z)
     data_loss, dZ = _softmax_cross_entropy(Z, y)
     loss = data_loss + lam * float(np.sum(W * W))
-    dW = X.T @ dZ + lam * W
+    dW = X.T @ dZ + 2.0 * lam * W
     db = dZ.sum(axis=0)  # dZ already carries the 1/n: this is the mean of P - Y
     return loss, dW, db
 

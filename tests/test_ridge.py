@@ -22,7 +22,13 @@ from sklearn.linear_model import Ridge
 from sklearn.metrics import mean_squared_error
 
 import l2lessons.ridge
-from l2lessons.ridge import ridge_cv, ridge_fit, ridge_path, shrinkage_factors
+from l2lessons.ridge import (
+    ridge_cv,
+    ridge_fit,
+    ridge_fit_intercept,
+    ridge_path,
+    shrinkage_factors,
+)
 
 EPS = np.finfo(np.float64).eps
 LAMS = [1e-6, 1e-3, 0.1, 10.0]
@@ -547,3 +553,44 @@ def test_math_module_imports_numpy_only():
         elif isinstance(node, ast.ImportFrom):
             imported.add("." * node.level + (node.module or ""))
     assert imported <= {"__future__", "numbers", "numpy", "._validate"}
+
+
+# --- intercept ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lam", [0.0, 1e-3, 0.5])
+def test_ridge_fit_intercept_matches_sklearn_with_fit_intercept(lam):
+    rng = np.random.default_rng(11)
+    X = rng.normal(size=(30, 4)) + 5.0  # far from the origin: the intercept matters
+    y = X @ rng.normal(size=4) + 10.0 + rng.normal(size=30)
+    w, b = ridge_fit_intercept(X, y, lam)
+    model = Ridge(alpha=len(y) * lam, fit_intercept=True, solver="svd").fit(X, y)
+    np.testing.assert_allclose(w, model.coef_, rtol=1e-8, atol=1e-10)
+    assert b == pytest.approx(model.intercept_, rel=1e-8)
+
+
+def test_unpenalized_intercept_follows_a_shift_of_the_targets_exactly():
+    rng = np.random.default_rng(12)
+    X, y = rng.normal(size=(25, 3)), rng.normal(size=25)
+    w, b = ridge_fit_intercept(X, y, 0.3)
+    w_shifted, b_shifted = ridge_fit_intercept(X, y + 100.0, 0.3)
+    np.testing.assert_allclose(w_shifted, w, atol=1e-10)
+    assert b_shifted == pytest.approx(b + 100.0)
+
+
+def test_ridge_cv_with_intercept_matches_a_sklearn_fold_loop():
+    rng = np.random.default_rng(13)
+    n = 40
+    X = rng.normal(size=(n, 6)) + 3.0
+    y = X @ rng.normal(size=6) + 7.0 + rng.normal(size=n)
+    lams = np.logspace(-4, 1, 6)
+    mean_mse, fold_mse = ridge_cv(X, y, lams, k=4, seed=5, fit_intercept=True)
+    folds = np.array_split(np.random.default_rng(5).permutation(n), 4)
+    for i, val in enumerate(folds):
+        train = np.setdiff1d(np.arange(n), val)
+        for j, lam in enumerate(lams):
+            model = Ridge(alpha=len(train) * lam, fit_intercept=True, solver="svd")
+            model.fit(X[train], y[train])
+            expected = mean_squared_error(y[val], model.predict(X[val]))
+            assert fold_mse[i, j] == pytest.approx(expected, rel=1e-8)
+    np.testing.assert_allclose(mean_mse, fold_mse.mean(axis=0))
