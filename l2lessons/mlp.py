@@ -182,7 +182,7 @@ class MLP:
         lr = _check_positive(lr, "lr")
         loss, grads = self.loss_and_grads(X, y, lam)
         for name, g in grads.items():
-            self.params[name] = self.params[name] - lr * g  # in place: arrays held elsewhere see the update
+            self.params[name] -= lr * g  # in place: arrays held elsewhere see the update
         return loss
 
     def weight_norms(self):
