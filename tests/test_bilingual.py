@@ -363,3 +363,12 @@ def test_main_returns_1_and_prints_problems(tmp_path, capsys):
 def test_repository_notebooks_are_in_step():
     problems = check_bilingual.check_tree(REPO_ROOT / "notebooks")
     assert problems == [], "\n".join(problems)
+
+
+def test_a_trailing_comma_added_by_the_formatter_is_not_drift():
+    en = 'print("short", flag)\n'
+    zh = 'print(\n    "这一行太长了，格式化工具把它拆开，末尾加了逗号",\n    flag,\n)\n'
+    assert check_bilingual.compare_code(en, zh) is None
+    assert check_bilingual.compare_code("f(a, b)\n", "f(a, b,)\n") is None
+    assert check_bilingual.compare_code("f(a, b)\n", "f(a, b, c)\n") is not None
+    # Known limit: `(1,)` and `(1)` compare equal; the tuple-vs-number slip is not caught.

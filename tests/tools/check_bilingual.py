@@ -89,6 +89,9 @@ def _replace_magic_lines(source: str) -> tuple[str, dict[int, str]]:
     return "".join(lines), magic_lines
 
 
+_CLOSING_BRACKETS = {")", "]", "}"}
+
+
 def normalize_code(source: str) -> list[tuple[str, str, int]]:
     """Turn code into the token sequence used for comparison.
 
@@ -98,7 +101,9 @@ def normalize_code(source: str) -> list[tuple[str, str, int]]:
     A whole f-string (or t-string) is one ``"<str>"``, *including* the
     expressions inside its braces: on Python 3.11 it is a single STRING token
     anyway, and 3.12+ is made to agree.  Indentation is compared by structure
-    (INDENT/DEDENT), not by width.
+    (INDENT/DEDENT), not by width. A trailing comma before a closing bracket is
+    dropped: ruff/black add one when a long line is split, so the same code in
+    two languages may differ only there.
 
     Parameters
     ----------
@@ -138,6 +143,9 @@ def normalize_code(source: str) -> list[tuple[str, str, int]]:
                 normalized.append(("MAGIC", magic_lines[row], row))
             elif kind in _LAYOUT_TOKENS:
                 normalized.append((tokenize.tok_name[kind], "", row))
+            elif text in _CLOSING_BRACKETS and normalized and normalized[-1][1] == ",":
+                # a trailing comma is layout: the formatter adds one when a line is split
+                normalized[-1] = (tokenize.tok_name[kind], text, row)
             else:
                 normalized.append((tokenize.tok_name[kind], text, row))
     except (tokenize.TokenError, SyntaxError) as error:  # IndentationError is a SyntaxError
