@@ -15,8 +15,9 @@ from ._validate import as_float_array
 from .data import polynomial_features
 from .notebook import tr
 from .ridge import ridge_path
+from .softmax import predict, softmax_ce_l2
 
-__all__ = ["RidgeFitExplorer"]
+__all__ = ["GradientDescentExplorer", "RidgeFitExplorer"]
 
 
 class RidgeFitExplorer:
@@ -138,3 +139,119 @@ class RidgeFitExplorer:
 
         slider.observe(on_move, names="value")
         return slider
+
+
+class GradientDescentExplorer:
+    """Softmax regression trained by gradient descent for every (λ, learning rate) on a grid.
+
+    Each run starts from zero weights and takes ``steps`` full-batch updates in
+    weight-decay form, ``W <- (1 - 2 lr lam) W - lr grad_data``; the objective
+    ``J`` and ``‖W‖_F`` are recorded after every update. A run whose ``‖W‖_F``
+    reaches :attr:`DIVERGED` is stopped and marked as diverged (NaN from then on).
+    Everything is computed when the explorer is built; :meth:`state` only looks
+    runs up.
+
+    Parameters
+    ----------
+    X_train, y_train, X_test, y_test : array_like
+        Standardized inputs and integer labels.
+    lams, lrs : sequence of float
+        The grids the two sliders move along (λ >= 0, lr > 0).
+    steps : int
+        Updates per run.
+    """
+
+    #: A run whose ‖W‖_F reaches this is called diverged (and stopped before it overflows).
+    DIVERGED = 1e3
+
+    def __init__(self, X_train, y_train, X_test, y_test, lams, lrs, steps=200):
+        self.lams = [float(v) for v in lams]
+        self.lrs = [float(v) for v in lrs]
+        if not self.lams or not self.lrs:
+            raise ValueError("lams and lrs must each hold at least one value.")
+        self.steps = int(steps)
+        self.runs = {}
+        for lam in self.lams:
+            for lr in self.lrs:
+                self.runs[(lam, lr)] = self._run(X_train, y_train, X_test, y_test, lam, lr)
+        self.fig = None
+
+    def _run(self, X, y, X_test, y_test, lam, lr):
+        c = int(np.max(y)) + 1
+        W, b = np.zeros((X.shape[1], c)), np.zeros(c)
+        losses = np.full(self.steps + 1, np.nan)
+        norms = np.full(self.steps + 1, np.nan)
+        diverged_at = None
+        for k in range(self.steps + 1):
+            norm = float(np.linalg.norm(W))
+            if not norm < self.DIVERGED:  # also catches inf and NaN
+                diverged_at = k
+                break
+            data_loss, grad_W, grad_b = softmax_ce_l2(W, b, X, y, 0.0)
+            losses[k] = data_loss + lam * norm**2
+            norms[k] = norm
+            if k < self.steps:
+                W = (1.0 - 2.0 * lr * lam) * W - lr * grad_W
+                b = b - lr * grad_b
+        ok = diverged_at is None
+        return {
+            "losses": losses,
+            "norms": norms,
+            "diverged_at": diverged_at,
+            "shrink": 1.0 - 2.0 * lr * lam,
+            "train_acc": float(np.mean(predict(W, b, X) == y)) if ok else float("nan"),
+            "test_acc": float(np.mean(predict(W, b, X_test) == y_test)) if ok else float("nan"),
+        }
+
+    def state(self, lam, lr) -> dict:
+        """The recorded run at grid values ``lam`` and ``lr`` (ValueError if not on the grid)."""
+        key = (float(lam), float(lr))
+        if key not in self.runs:
+            raise ValueError(f"(lam, lr) = {key} is not on the grid; use values from lams and lrs.")
+        return dict(self.runs[key], lam=key[0], lr=key[1])
+
+    def figure(self, lam, lr):
+        """Build the two-panel figure (objective and ‖W‖ over the steps) at ``(lam, lr)``."""
+        fig, (ax_loss, ax_norm) = plt.subplots(1, 2, figsize=(10, 3.4))
+        steps = np.arange(self.steps + 1)
+        (self._loss_line,) = ax_loss.plot(steps, np.ones(steps.size), color="C0")  # set by update
+        (self._norm_line,) = ax_norm.plot(steps, np.ones(steps.size), color="C2")
+        ax_loss.set(yscale="log", ylim=(1e-2, 1e2), xlabel=tr("step", "步数"), title="J(W, b)")
+        ax_norm.set(
+            yscale="log", ylim=(0.1, self.DIVERGED), xlabel=tr("step", "步数"), title=r"$\|W\|_F$"
+        )
+        self._title, self.fig = fig.suptitle(""), fig
+        self.update(lam, lr)
+        plt.close(fig)
+        return fig
+
+    def update(self, lam, lr) -> dict:
+        """Show the run at ``(lam, lr)`` by updating the artists in place; returns its state."""
+        s = self.state(lam, lr)
+        self._loss_line.set_ydata(s["losses"])
+        self._norm_line.set_ydata(s["norms"])
+        if s["diverged_at"] is not None:
+            text = tr("diverged at step {}", "第 {} 步发散").format(s["diverged_at"])
+        else:
+            text = tr("test accuracy {:.3f}", "测试准确率 {:.3f}").format(s["test_acc"])
+        head = f"λ = {lam:g}, lr = {lr:g}, 1 - 2·lr·λ = {s['shrink']:.2f}: "
+        self._title.set_text(head + text)
+        return s
+
+    def show(self, lam, lr):
+        """Display a λ slider and a learning-rate slider above the figure (updated in place)."""
+        from IPython.display import display
+        from ipywidgets import HBox, SelectionSlider
+
+        lam_slider = SelectionSlider(options=self.lams, value=float(lam), description="λ")
+        lr_slider = SelectionSlider(options=self.lrs, value=float(lr), description="lr")
+        display(HBox([lam_slider, lr_slider]))
+        handle = display(self.figure(lam, lr), display_id=True)
+
+        def on_move(_change):
+            self.update(lam_slider.value, lr_slider.value)
+            handle.update(self.fig)
+
+        lam_slider.observe(on_move, names="value")
+        lr_slider.observe(on_move, names="value")
+        return lam_slider, lr_slider

@@ -9,8 +9,9 @@ from numpy.polynomial import Legendre
 from sklearn.linear_model import Ridge
 
 from l2lessons.data import noisy_sine, polynomial_features, true_sine
-from l2lessons.explorers import RidgeFitExplorer
+from l2lessons.explorers import GradientDescentExplorer, RidgeFitExplorer
 from l2lessons.plots import draw_ball, loss_contours
+from l2lessons.softmax import fit_softmax_gd
 
 # --- data -------------------------------------------------------------------------------
 
@@ -161,3 +162,48 @@ def test_loss_contours_validates_and_highlights_the_level_through_a_point():
     with pytest.raises(ValueError, match=r"need X of shape \(n, 2\)"):
         loss_contours(ax, rng.normal(size=(20, 3)), y, (-1, 1), (-1, 1))
     plt.close(fig)
+
+
+# --- the gradient-descent explorer (lesson 04) ----------------------------------------------
+
+
+def _classification_data():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 4))
+    return X, np.argmax(X @ rng.normal(size=(4, 3)), axis=1)
+
+
+@pytest.fixture(scope="module")
+def gd_explorer():
+    X, y = _classification_data()
+    return GradientDescentExplorer(X[:40], y[:40], X[40:], y[40:], [0.0, 0.1, 3.0], [0.1, 1.0], 30)
+
+
+def test_gd_runs_match_fit_softmax_gd(gd_explorer):
+    """A stable run records the same objective as the package's independent training loop."""
+    X, y = _classification_data()
+    for lam in (0.0, 0.1):
+        s = gd_explorer.state(lam, 0.1)
+        W, b, losses = fit_softmax_gd(X[:40], y[:40], lam, lr=0.1, steps=30)
+        np.testing.assert_allclose(s["losses"], losses, rtol=1e-12)
+        assert s["norms"][-1] == pytest.approx(np.linalg.norm(W))
+        assert s["diverged_at"] is None and 0 <= s["test_acc"] <= 1
+
+
+def test_gd_explorer_flags_divergence_and_the_decay_factor(gd_explorer):
+    s = gd_explorer.state(3.0, 1.0)  # 1 - 2 lr lam = -5: |factor| > 1 blows up
+    assert s["shrink"] == pytest.approx(-5.0)
+    assert s["diverged_at"] is not None and np.isnan(s["losses"][-1]) and np.isnan(s["test_acc"])
+    assert gd_explorer.state(0.1, 0.1)["shrink"] == pytest.approx(0.98)
+
+
+def test_gd_explorer_updates_in_place_and_rejects_off_grid_values(gd_explorer):
+    fig = gd_explorer.figure(0.0, 0.1)
+    line = gd_explorer._loss_line
+    gd_explorer.update(0.1, 1.0)
+    assert gd_explorer._loss_line is line
+    np.testing.assert_allclose(line.get_ydata(), gd_explorer.state(0.1, 1.0)["losses"])
+    assert "lr = 1" in gd_explorer._title.get_text()
+    plt.close(fig)
+    with pytest.raises(ValueError, match="not on the grid"):
+        gd_explorer.state(0.05, 0.1)
