@@ -8,7 +8,7 @@ import pytest
 from numpy.polynomial import Legendre
 from sklearn.linear_model import Ridge
 
-from l2lessons.data import noisy_sine, polynomial_features, true_sine
+from l2lessons.data import digits_split, noisy_sine, polynomial_features, true_sine
 from l2lessons.explorers import GradientDescentExplorer, RidgeFitExplorer
 from l2lessons.plots import draw_ball, loss_contours
 from l2lessons.softmax import fit_softmax_gd
@@ -207,3 +207,31 @@ def test_gd_explorer_updates_in_place_and_rejects_off_grid_values(gd_explorer):
     plt.close(fig)
     with pytest.raises(ValueError, match="not on the grid"):
         gd_explorer.state(0.05, 0.1)
+
+
+# --- digits ---------------------------------------------------------------------------------
+
+
+def test_digits_split_is_stratified_seeded_and_scaled():
+    from sklearn.datasets import load_digits
+
+    X_train, X_test, y_train, y_test = digits_split(test_size=0.3, seed=0)
+    assert X_train.shape == (1257, 64) and X_test.shape == (540, 64)
+    assert X_train.min() == 0.0 and X_train.max() == 1.0
+    counts = np.bincount(y_train, minlength=10) / len(y_train)
+    expected = np.bincount(load_digits().target, minlength=10) / 1797
+    np.testing.assert_allclose(counts, expected, atol=0.01)
+    again = digits_split(test_size=0.3, seed=0)
+    np.testing.assert_array_equal(again[0], X_train)
+    assert not np.array_equal(digits_split(seed=1)[0], X_train)
+
+
+def test_digits_split_standardizes_with_training_statistics_only():
+    X_train, X_test, y_train, _ = digits_split(scale="standard", train_size=300, seed=0)
+    assert len(y_train) == 300
+    varying = X_train.std(axis=0) > 0
+    np.testing.assert_allclose(X_train.mean(axis=0), 0.0, atol=1e-12)
+    np.testing.assert_allclose(X_train.std(axis=0)[varying], 1.0)
+    assert not np.allclose(X_test.mean(axis=0)[varying], 0.0, atol=1e-3)  # test set not used
+    with pytest.raises(ValueError, match="scale must be"):
+        digits_split(scale="minmax")

@@ -1,0 +1,365 @@
+"""Every row of the convention table, proven by running both sides.
+
+Each test trains or evaluates the same model twice, once written in the course's
+convention and once in the other one with the value :func:`convert` gives, and checks
+that the numbers agree (and, where it teaches something, that the naive reading does not).
+"""
+
+from __future__ import annotations
+
+import doctest
+import itertools
+import math
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torch
+from scipy.optimize import minimize
+from sklearn.datasets import make_classification
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.preprocessing import StandardScaler
+from torch import nn
+
+import l2lessons.conventions
+from l2lessons.conventions import NAMES, convert, describe
+from l2lessons.ridge import ridge_fit
+from l2lessons.softmax import softmax_ce_l2
+
+N_NEEDED = {"sklearn_ridge", "sklearn_logreg", "ng", "seed004"}
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(20240620)
+
+
+# --- PyTorch: SGD and Adam (coupled L2), AdamW (decoupled) -----------------------------------
+
+
+def make_net():
+    """Two bias-free layers with tanh, float64, the same initial weights on every call."""
+    torch.manual_seed(3)
+    return nn.Sequential(nn.Linear(5, 4, bias=False), nn.Tanh(), nn.Linear(4, 3, bias=False)).to(
+        torch.float64
+    )
+
+
+def regression_data():
+    g = torch.Generator().manual_seed(11)
+    X = torch.randn(24, 5, generator=g, dtype=torch.float64)
+    Y = torch.randn(24, 3, generator=g, dtype=torch.float64)
+    return X, Y
+
+
+def train(optimizer_cls, lr, *, manual_lam=0.0, weight_decay=0.0, steps=5):
+    """Weights after ``steps`` full-batch steps on the mean squared error.
+
+    ``manual_lam`` adds the course penalty ``lam * sum ||W||_F^2`` to the loss by hand;
+    ``weight_decay`` is handed to the optimizer.
+    """
+    net = make_net()
+    X, Y = regression_data()
+    opt = optimizer_cls(net.parameters(), lr=lr, weight_decay=weight_decay)
+    for _ in range(steps):
+        opt.zero_grad()
+        loss = ((net(X) - Y) ** 2).mean()
+        if manual_lam:
+            loss = loss + manual_lam * sum((W**2).sum() for W in net.parameters())
+        loss.backward()
+        opt.step()
+    return torch.cat([W.detach().ravel() for W in net.parameters()])
+
+
+def max_diff(a, b) -> float:
+    return (a - b).abs().max().item()
+
+
+LAM = 0.05
+
+
+def test_torch_sgd_weight_decay_is_twice_the_course_lambda():
+    manual = train(torch.optim.SGD, 0.1, manual_lam=LAM)
+    wd = convert(LAM, "course", "torch_sgd")
+    assert wd == pytest.approx(2 * LAM)
+    assert max_diff(manual, train(torch.optim.SGD, 0.1, weight_decay=wd)) < 1e-12
+    # the naive reading weight_decay = lam is half the penalty: visibly different weights
+    assert max_diff(manual, train(torch.optim.SGD, 0.1, weight_decay=LAM)) > 1e-6
+    # and the weights did move: the test is not comparing two untouched initializations
+    assert max_diff(manual, train(torch.optim.SGD, 0.1, steps=0)) > 1e-3
+
+
+def test_torch_adam_weight_decay_is_coupled_l2_with_the_same_factor_two():
+    manual = train(torch.optim.Adam, 1e-2, manual_lam=LAM)
+    wd = convert(LAM, "course", "torch_adam")
+    assert max_diff(manual, train(torch.optim.Adam, 1e-2, weight_decay=wd)) < 1e-12
+    assert max_diff(manual, train(torch.optim.Adam, 1e-2, weight_decay=LAM)) > 1e-6
+
+
+def test_adamw_has_no_fixed_lambda_equivalent():
+    lr, steps = 1e-2, 8
+    manual = train(torch.optim.Adam, lr, manual_lam=LAM, steps=steps)
+    # the obvious candidates, and a fine logarithmic grid around them
+    candidates = [0.0, LAM, 2 * LAM, LAM / lr, 2 * LAM / lr, *np.logspace(-4, 3, 71)]
+    diffs = {
+        wd: max_diff(manual, train(torch.optim.AdamW, lr, weight_decay=float(wd), steps=steps))
+        for wd in candidates
+    }
+    best_wd = min(diffs, key=diffs.get)
+    assert diffs[best_wd] > 1e-6, f"AdamW(weight_decay={best_wd}) matched Adam + L2"
+    # Adam's own coupled weight_decay does match, on the very same run
+    coupled = train(torch.optim.Adam, lr, weight_decay=2 * LAM, steps=steps)
+    assert max_diff(manual, coupled) < 1e-12
+
+
+# --- Keras ------------------------------------------------------------------------------------
+
+
+def test_keras_l2_regularizer_is_the_course_lambda_and_skips_the_bias(monkeypatch):
+    monkeypatch.setenv("KERAS_BACKEND", "torch")  # read once, when keras is first imported
+    keras = pytest.importorskip("keras")
+    if keras.backend.backend() != "torch":
+        pytest.skip(f"keras was already imported with the {keras.backend.backend()} backend")
+    keras.utils.set_random_seed(0)
+    lam = 0.03
+    x = convert(lam, "course", "keras")
+    layers = [
+        keras.layers.Dense(
+            6,
+            activation="tanh",
+            kernel_regularizer=keras.regularizers.l2(l2=x),
+            bias_initializer="ones",  # a nonzero bias, so leaving it out is visible
+            dtype="float64",
+        ),
+        keras.layers.Dense(
+            3,
+            kernel_regularizer=keras.regularizers.l2(l2=x),
+            bias_initializer="ones",
+            dtype="float64",
+        ),
+    ]
+    model = keras.Sequential([keras.Input((4,)), *layers])
+    # with the torch backend a Keras variable's .value is a torch Parameter and model.losses
+    # holds torch tensors (keras.ops.convert_to_numpy would warn under NumPy 2)
+    penalty = sum(float(loss.detach()) for loss in model.losses)
+    kernels = [layer.kernel.value.detach().numpy() for layer in layers]
+    biases = [layer.bias.value.detach().numpy() for layer in layers]
+    course = lam * sum(float(np.sum(K**2)) for K in kernels)
+    assert penalty == pytest.approx(course, rel=1e-12)
+    with_bias = course + lam * sum(float(np.sum(b**2)) for b in biases)
+    assert abs(penalty - with_bias) > 1e-3
+
+
+# --- scikit-learn -------------------------------------------------------------------------------
+
+
+def test_sklearn_ridge_alpha_is_n_lambda(rng):
+    n, p, lam = 40, 6, 0.07
+    X = rng.normal(size=(n, p))
+    y = X @ rng.normal(size=p) + 0.5 * rng.normal(size=n)
+    alpha = convert(lam, "course", "sklearn_ridge", n=n)
+    assert alpha == pytest.approx(n * lam)
+    coef = Ridge(alpha=alpha, fit_intercept=False).fit(X, y).coef_
+    np.testing.assert_allclose(coef, ridge_fit(X, y, lam), rtol=1e-10, atol=1e-12)
+    naive = Ridge(alpha=lam, fit_intercept=False).fit(X, y).coef_
+    assert np.abs(naive - ridge_fit(X, y, lam)).max() > 1e-3
+
+
+@pytest.fixture(scope="module")
+def classification():
+    X, y = make_classification(
+        n_samples=60, n_features=4, n_informative=3, n_redundant=0, n_classes=3, random_state=5
+    )
+    return StandardScaler().fit_transform(X), y
+
+
+def course_softmax_solution(X, y, lam):
+    """Minimize the course objective softmax_ce_l2 by L-BFGS (an independent optimizer)."""
+    p, c = X.shape[1], int(y.max()) + 1
+
+    def objective(theta):
+        loss, dW, db = softmax_ce_l2(theta[: p * c].reshape(p, c), theta[p * c :], X, y, lam)
+        return loss, np.concatenate([dW.ravel(), db])
+
+    res = minimize(
+        objective,
+        np.zeros(p * c + c),
+        jac=True,
+        method="L-BFGS-B",
+        options={"gtol": 1e-12, "ftol": 1e-15, "maxiter": 10000},
+    )
+    return res.x[: p * c].reshape(p, c), res.x[p * c :]
+
+
+def test_sklearn_logistic_regression_C_is_one_over_2_n_lambda(classification):
+    X, y = classification
+    n, lam = X.shape[0], 0.02
+    W, _ = course_softmax_solution(X, y, lam)
+    C = convert(lam, "course", "sklearn_logreg", n=n)
+    clf = LogisticRegression(C=C, tol=1e-10, max_iter=10000).fit(X, y)
+    assert np.abs(clf.coef_.T - W).max() < 1e-5
+    # C = 1 / (n lam), forgetting sklearn's 1/2 in front of ||W||^2, is a weaker penalty
+    naive = LogisticRegression(C=1 / (n * lam), tol=1e-10, max_iter=10000).fit(X, y)
+    assert np.abs(naive.coef_.T - W).max() > 1e-3
+
+
+# --- Ng's course and seed 004: their cost functions, written literally -------------------------
+
+
+def ng_cost_and_grads(W, b, X, Y, lambd):
+    """Ng's layout (examples in columns, W of shape (c, p)) and his regularized cost.
+
+    As in his "Regularization" assignment: cross_entropy_cost + (1/m)(lambd/2) sum W^2,
+    and dW = (1/m) dZ X^T + (lambd/m) W.
+    """
+    m = X.shape[1]
+    Z = W @ X + b[:, None]
+    A = np.exp(Z - Z.max(axis=0)) / np.exp(Z - Z.max(axis=0)).sum(axis=0)
+    cross_entropy_cost = -np.sum(Y * np.log(A)) / m
+    L2_regularization_cost = (1 / m) * (lambd / 2) * np.sum(np.square(W))
+    cost = cross_entropy_cost + L2_regularization_cost
+    dZ = A - Y
+    dW = 1.0 / m * dZ @ X.T + (lambd / m) * W
+    db = 1.0 / m * np.sum(dZ, axis=1)
+    return cost, dW, db
+
+
+def test_ng_lambda_over_2m_is_the_course_lambda(rng):
+    m, p, c, lambd = 30, 4, 3, 0.7
+    W, b = rng.normal(size=(c, p)), rng.normal(size=c)
+    X, y = rng.normal(size=(p, m)), rng.integers(0, c, size=m)
+    Y = np.eye(c)[y].T  # one-hot, one column per example
+    cost, dW, db = ng_cost_and_grads(W, b, X, Y, lambd)
+    lam = convert(lambd, "ng", "course", n=m)
+    loss, dW_course, db_course = softmax_ce_l2(W.T, b, X.T, y, lam)
+    assert cost == pytest.approx(loss, rel=1e-13)
+    np.testing.assert_allclose(dW, dW_course.T, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(db, db_course, rtol=1e-12, atol=1e-14)
+    # reading Ng's lambd as the course's lam gives a different cost
+    assert abs(cost - softmax_ce_l2(W.T, b, X.T, y, lambd)[0]) > 1e-3
+
+
+def test_seed004_lambda_over_n_is_the_course_lambda(rng):
+    n, p, c, lam_prime = 25, 4, 3, 0.4
+    W, b = rng.normal(size=(p, c)), rng.normal(size=c)
+    X, y = rng.normal(size=(n, p)), rng.integers(0, c, size=n)
+    # seed 004's cost, (1/n) sum L + (lambda'/n) sum ||W||^2, differentiated by autograd
+    Wt = torch.tensor(W, requires_grad=True)
+    Z = torch.from_numpy(X) @ Wt + torch.from_numpy(b)
+    losses = torch.nn.functional.cross_entropy(Z, torch.from_numpy(y), reduction="none")
+    cost = losses.sum() / n + (lam_prime / n) * (Wt**2).sum()
+    cost.backward()
+    lam = convert(lam_prime, "seed004", "course", n=n)
+    loss, dW, _ = softmax_ce_l2(W, b, X, y, lam)
+    assert cost.item() == pytest.approx(loss, rel=1e-13)
+    np.testing.assert_allclose(Wt.grad.numpy(), dW, rtol=1e-12, atol=1e-14)
+    # the penalty's gradient is (2 lambda'/n) W = 2 lam W, not 2 lambda' W as the seed writes
+    assert lam == pytest.approx(lam_prime / n)
+
+
+# --- the converter itself ----------------------------------------------------------------------
+
+PAIRS = list(itertools.product(NAMES, repeat=2))
+
+
+@pytest.mark.parametrize(("src", "dst"), PAIRS, ids=[f"{a}->{b}" for a, b in PAIRS])
+def test_round_trip_and_going_through_the_course(src, dst):
+    n = 37
+    for v in (1e-4, 0.3, 12.0):
+        there = convert(v, src, dst, n=n)
+        assert convert(there, dst, src, n=n) == pytest.approx(v, rel=1e-13)
+        via_course = convert(convert(v, src, "course", n=n), "course", dst, n=n)
+        assert there == pytest.approx(via_course, rel=1e-15)
+
+
+def test_known_values_and_zero():
+    assert convert(1e-4, "torch_sgd", "course") == pytest.approx(5e-5)
+    assert convert(0.01, "course", "keras") == 0.01
+    assert convert(0.01, "course", "sklearn_ridge", n=200) == pytest.approx(2.0)
+    assert convert(0.01, "course", "sklearn_logreg", n=50) == pytest.approx(1.0)
+    assert convert(0.7, "ng", "course", n=350) == pytest.approx(1e-3)
+    assert convert(0.5, "seed004", "course", n=50) == pytest.approx(1e-2)
+    for name in NAMES:
+        if name != "sklearn_logreg":
+            assert convert(0.0, "course", name, n=10) == 0.0
+    assert isinstance(convert(np.float32(0.5), "course", "torch_sgd"), float)
+
+
+def test_describe_every_name_in_both_languages():
+    for name in (*NAMES, "torch_adamw"):
+        for lang in ("en", "zh"):
+            line = describe(name, lang)
+            assert line and "\n" not in line
+    assert "2λ" in describe("torch_sgd") and "2λ" in describe("torch_sgd", "zh")
+    assert "Loshchilov" in describe("torch_adamw")
+    with pytest.raises(ValueError, match="lang"):
+        describe("course", "fr")
+    with pytest.raises(ValueError, match="must be one of"):
+        describe("sgd")
+
+
+def test_module_doctests():
+    result = doctest.testmod(l2lessons.conventions)
+    assert result.attempted >= 5 and result.failed == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs"),
+    [((0.1, "torch_adamw", "course"), {}), ((0.1, "course", "torch_adamw"), {})],
+    ids=["from", "to"],
+)
+def test_adamw_is_refused_with_the_reason(args, kwargs):
+    with pytest.raises(ValueError, match="decoupled") as info:
+        convert(*args, **kwargs)
+    assert "Loshchilov" in str(info.value) and "learning rate" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: convert(0.1, "sgd", "course"), "must be one of course, torch_sgd"),
+        (lambda: convert(0.1, "course", "pytorch"), "dst must be one of"),
+        (lambda: convert(0.1, "course", None), "dst must be one of"),
+        (lambda: convert(0.1, "course", "sklearn_ridge"), "sklearn_ridge depends on the number"),
+        (lambda: convert(0.1, "ng", "course"), "ng depends on the number"),
+        (lambda: convert(0.1, "seed004", "keras"), "pass n"),
+        (lambda: convert(0.1, "course", "sklearn_logreg", n=0), "n must be a positive integer"),
+        (lambda: convert(0.1, "course", "ng", n=-3), "n must be a positive integer"),
+        (lambda: convert(0.1, "course", "ng", n=10.0), "n must be a positive integer"),
+        (lambda: convert(0.1, "course", "ng", n=True), "n must be a positive integer"),
+        (lambda: convert(-0.1, "course", "torch_sgd"), r"value \(the lam of course\) must be >= 0"),
+        (lambda: convert(float("nan"), "torch_sgd", "course"), "weight_decay of torch_sgd"),
+        (lambda: convert(math.inf, "keras", "course"), "must be finite"),
+        (lambda: convert("0.1", "course", "keras"), "must be a real number"),
+        (lambda: convert(0.0, "course", "sklearn_logreg", n=10), "C=np.inf"),
+        (lambda: convert(0.0, "keras", "sklearn_logreg", n=10), "penalty=None"),
+        (
+            lambda: convert(0.0, "sklearn_logreg", "course", n=10),
+            "C of sklearn_logreg\\) must be > 0",
+        ),
+        (lambda: convert(-1.0, "sklearn_logreg", "course", n=10), "must be >= 0"),
+        (lambda: convert(1e-320, "course", "sklearn_logreg", n=10), "overflows"),
+    ],
+)
+def test_bad_input_is_one_clear_value_error(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_n_is_needed_exactly_for_the_four_sum_conventions():
+    for name in NAMES:
+        if name in N_NEEDED:
+            with pytest.raises(ValueError, match="pass n"):
+                convert(0.1, "course", name)
+        else:
+            assert convert(0.1, "course", name) > 0
+
+
+def test_the_converter_is_math_it_imports_no_framework():
+    code = (
+        "import sys, l2lessons.conventions; "
+        "print(sorted(m for m in ('torch', 'keras', 'sklearn', 'pooch') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
