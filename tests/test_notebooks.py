@@ -101,7 +101,8 @@ def test_lesson_anatomy(path):
     }[path.parent.name]
     for heading in headings:
         assert re.search(rf"^#+ .*{heading}", text, flags=re.M), f"no '{heading}' heading"
-    assert any("check(" in c.source for c in code_cells(load(path))), "no self-checking exercise"
+    checks = re.compile(r"\bcheck(_value)?\(")
+    assert any(checks.search(c.source) for c in code_cells(load(path))), "no self-checking exercise"
 
 
 @pytest.mark.parametrize("path", PATHS, ids=IDS)
