@@ -8,6 +8,29 @@ import numbers
 import numpy as np
 
 
+def as_real(value, name: str) -> float:
+    """Return ``value`` as a finite float; NumPy and torch scalars are accepted.
+
+    Raises
+    ------
+    ValueError
+        If ``value`` is not a real number (a bool or a string such as "0.1" is a
+        mistake, not a number) or is NaN or infinite.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        try:
+            item = np.asarray(value).item()  # NumPy / torch scalars
+        except (TypeError, ValueError):
+            item = None
+        if isinstance(item, bool) or not isinstance(item, numbers.Real):
+            raise ValueError(f"{name} must be a real number, got {type(value).__name__} {value!r}.")
+        value = item
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}.")
+    return value
+
+
 def check_lambda(lam, name: str = "lam") -> float:
     """Return ``lam`` as a float after checking it is a finite number >= 0.
 
@@ -16,18 +39,7 @@ def check_lambda(lam, name: str = "lam") -> float:
     ValueError
         If ``lam`` is not a real number, is negative, NaN or infinite.
     """
-    if isinstance(lam, bool) or not isinstance(lam, numbers.Real):
-        try:
-            value = np.asarray(lam).item()  # NumPy / torch scalars
-        except (TypeError, ValueError):
-            value = None
-        # a bool or a string such as "0.1" is a mistake, not a penalty strength
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise ValueError(f"{name} must be a real number, got {type(lam).__name__} {lam!r}.")
-        lam = value
-    lam = float(lam)
-    if not math.isfinite(lam):
-        raise ValueError(f"{name} must be finite, got {lam}.")
+    lam = as_real(lam, name)
     if lam < 0:
         raise ValueError(f"{name} must be >= 0 (a penalty strength), got {lam}.")
     return lam

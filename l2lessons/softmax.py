@@ -25,12 +25,11 @@ array([[0.25, 0.75]])
 
 from __future__ import annotations
 
-import math
 import numbers
 
 import numpy as np
 
-from ._validate import as_float_array, check_lambda
+from ._validate import as_float_array, as_real, check_lambda
 
 __all__ = ["fit_softmax_gd", "log_softmax", "predict", "softmax", "softmax_ce_l2"]
 
@@ -40,17 +39,7 @@ __all__ = ["fit_softmax_gd", "log_softmax", "predict", "softmax", "softmax_ce_l2
 
 def _check_positive(value, name: str) -> float:
     """Return ``value`` as a float after checking it is a finite real number > 0."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        try:
-            item = np.asarray(value).item()  # NumPy / torch scalars
-        except (TypeError, ValueError):
-            item = None
-        if isinstance(item, bool) or not isinstance(item, numbers.Real):
-            raise ValueError(f"{name} must be a real number, got {type(value).__name__} {value!r}.")
-        value = item
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value}.")
+    value = as_real(value, name)
     if value <= 0:
         raise ValueError(f"{name} must be > 0, got {value}.")
     return value
@@ -142,6 +131,14 @@ def _softmax_cross_entropy(Z, y):
     return float(loss), dZ
 
 
+def _as_logits(Z):
+    """Checked logits: a finite, non-empty 1-D or 2-D float array."""
+    Z = as_float_array(Z, "Z")
+    if Z.ndim not in (1, 2):
+        raise ValueError(f"Z must be 1-D or 2-D, got shape {Z.shape}.")
+    return Z
+
+
 def _check_logits(Z):
     if not np.all(np.isfinite(Z)):
         raise ValueError("The logits X @ W + b overflowed to infinity; scale X or W down.")
@@ -180,9 +177,7 @@ def softmax(Z):
     ValueError
         If ``Z`` is not 1-D or 2-D, is empty, or contains NaN/inf.
     """
-    Z = as_float_array(Z, "Z")
-    if Z.ndim not in (1, 2):
-        raise ValueError(f"Z must be 1-D or 2-D, got shape {Z.shape}.")
+    Z = _as_logits(Z)
     shifted = Z - Z.max(axis=-1, keepdims=True)
     E = np.exp(shifted)
     return E / E.sum(axis=-1, keepdims=True)
@@ -209,10 +204,7 @@ def log_softmax(Z):
     ValueError
         If ``Z`` is not 1-D or 2-D, is empty, or contains NaN/inf.
     """
-    Z = as_float_array(Z, "Z")
-    if Z.ndim not in (1, 2):
-        raise ValueError(f"Z must be 1-D or 2-D, got shape {Z.shape}.")
-    return _log_softmax(Z)
+    return _log_softmax(_as_logits(Z))
 
 
 def softmax_ce_l2(W, b, X, y, lam):

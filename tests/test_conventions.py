@@ -16,7 +16,7 @@ import sys
 import numpy as np
 import pytest
 import torch
-from scipy.optimize import minimize
+from reference import course_softmax_solution
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.preprocessing import StandardScaler
@@ -172,24 +172,6 @@ def classification():
         n_samples=60, n_features=4, n_informative=3, n_redundant=0, n_classes=3, random_state=5
     )
     return StandardScaler().fit_transform(X), y
-
-
-def course_softmax_solution(X, y, lam):
-    """Minimize the course objective softmax_ce_l2 by L-BFGS (an independent optimizer)."""
-    p, c = X.shape[1], int(y.max()) + 1
-
-    def objective(theta):
-        loss, dW, db = softmax_ce_l2(theta[: p * c].reshape(p, c), theta[p * c :], X, y, lam)
-        return loss, np.concatenate([dW.ravel(), db])
-
-    res = minimize(
-        objective,
-        np.zeros(p * c + c),
-        jac=True,
-        method="L-BFGS-B",
-        options={"gtol": 1e-12, "ftol": 1e-15, "maxiter": 10000},
-    )
-    return res.x[: p * c].reshape(p, c), res.x[p * c :]
 
 
 def test_sklearn_logistic_regression_C_is_one_over_2_n_lambda(classification):
