@@ -9,10 +9,11 @@ STAMP  := $(VENV)/.installed
 TORCH  := torch==2.13.0
 START  ?= notebooks/en/00_start_here.ipynb
 ARGS   ?=
+SETUP  ?=
 # The course's models are small: one BLAS thread is fastest and keeps results reproducible.
 ONE_THREAD := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 
-.PHONY: lab lab-zh test lint unit notebooks check-bilingual clean help
+.PHONY: lab lab-zh test lint unit notebooks check-bilingual bench clean help
 
 help:
 	@echo "make lab       open the course in JupyterLab (ARGS='--no-browser --port 8899' passes options)"
@@ -20,6 +21,9 @@ help:
 	@echo "make test      ruff + unit tests + nbval over every notebook, both languages"
 	@echo "make notebooks re-execute every notebook in place (stores fresh outputs)"
 	@echo "make check-bilingual   compare notebooks/en with notebooks/zh"
+	@echo "make bench     benchmarks (notebook time and memory, sliders, MLP, ridge path) with"
+	@echo "               PASS/MISS per target, also written to build/bench.json;"
+	@echo "               SETUP=1 adds a first-time setup in a fresh clone (see docs/benchmarks.md)"
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,14 +39,17 @@ lab-zh:
 	@$(MAKE) --no-print-directory lab START=notebooks/zh/00_start_here.ipynb
 
 lint: $(STAMP)
-	$(BIN)/ruff check l2lessons tests notebooks
-	$(BIN)/ruff format --check l2lessons tests notebooks
+	$(BIN)/ruff check l2lessons tests notebooks bench
+	$(BIN)/ruff format --check l2lessons tests notebooks bench
 
 check-bilingual: $(STAMP)
 	$(BIN)/python tests/tools/check_bilingual.py notebooks
 
 notebooks: $(STAMP)
 	$(ONE_THREAD) $(BIN)/python tests/tools/execute_notebooks.py notebooks
+
+bench: $(STAMP)
+	$(ONE_THREAD) $(BIN)/python bench/bench.py $(if $(filter-out 0,$(SETUP)),--setup)
 
 test: lint
 	$(ONE_THREAD) $(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env -p no:cacheprovider

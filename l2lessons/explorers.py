@@ -97,7 +97,7 @@ class RidgeFitExplorer:
         ax_fit.plot(self.x_train, self.y_train, "o", color="C0", label=tr("training", "训练集"))
         (self._curve,) = ax_fit.plot(self.x_plot, s["curve"], color="C3", label=tr("fit", "拟合"))
         ax_fit.set(ylim=(-2, 2), xlabel="x", ylabel="y")
-        ax_fit.legend(loc="lower right")
+        self._legend = ax_fit.legend(loc="lower right")
         ax_err.loglog(self.lams, self.train_mse, label=tr("training", "训练集"))
         ax_err.loglog(self.lams, self.val_mse, label=tr("validation", "验证集"))
         ax_err.set(xlabel="λ", title=tr("mean squared error", "均方误差"))
@@ -123,22 +123,28 @@ class RidgeFitExplorer:
         self._ax_fit.set_title(title.format(s["lam"], s["train_mse"], s["val_mse"]))
         return s
 
+    def frames(self):
+        """The figure at every grid λ, rendered once (cached); see :mod:`l2lessons.frames`."""
+        if getattr(self, "_frames", None) is None:
+            from .frames import Frames
+
+            fig = self.figure(self.lams[0])
+            animated = [self._curve, *self._markers, self._ax_fit.title, self._legend]
+            self._frames = Frames(
+                fig, self.update, {"lam": self.lams}, animated, formats={"lam": "{:.1e}"}
+            )
+        return self._frames
+
     def show(self, lam: float):
-        """Display a λ slider above the figure; the figure is a normal output, updated in place."""
-        from IPython.display import display
+        """Display a λ slider above the figure; moving it swaps pre-rendered frames."""
+        from .widgets import frame_slider
 
-        from .widgets import lambda_slider
+        return frame_slider(self.frames(), "ridge fit", {"lam": "λ"}, lam=lam)
 
-        slider = lambda_slider(self.state(lam)["lam"], lo=self.lams[0], hi=self.lams[-1])
-        display(slider)
-        handle = display(self.figure(lam), display_id=True)
-
-        def on_move(change):
-            self.update(change["new"])
-            handle.update(self.fig)
-
-        slider.observe(on_move, names="value")
-        return slider
+    def scrubber(self, lam: float):
+        """The same figure and λ grid as :meth:`show`, as a kernel-free HTML scrubber."""
+        alt = tr("Ridge fit as λ changes", "λ 变化时的岭回归拟合")
+        return self.frames().scrubber(alt=alt, lam=lam)
 
 
 class GradientDescentExplorer:
@@ -238,20 +244,26 @@ class GradientDescentExplorer:
         self._title.set_text(head + text)
         return s
 
+    def frames(self):
+        """The figure at every (λ, lr) of the grid, rendered once (cached)."""
+        if getattr(self, "_frames", None) is None:
+            from .frames import Frames
+
+            fig = self.figure(self.lams[0], self.lrs[0])
+            animated = [self._loss_line, self._norm_line, self._title]
+            grids = {"lam": self.lams, "lr": self.lrs}
+            self._frames = Frames(
+                fig, self.update, grids, animated, formats={"lam": "{:g}", "lr": "{:g}"}
+            )
+        return self._frames
+
     def show(self, lam, lr):
-        """Display a λ slider and a learning-rate slider above the figure (updated in place)."""
-        from IPython.display import display
-        from ipywidgets import HBox, SelectionSlider
+        """Display a λ slider and a learning-rate slider above the figure (pre-rendered frames)."""
+        from .widgets import frame_slider
 
-        lam_slider = SelectionSlider(options=self.lams, value=float(lam), description="λ")
-        lr_slider = SelectionSlider(options=self.lrs, value=float(lr), description="lr")
-        display(HBox([lam_slider, lr_slider]))
-        handle = display(self.figure(lam, lr), display_id=True)
+        return frame_slider(self.frames(), "gradient descent", {"lam": "λ"}, lam=lam, lr=lr)
 
-        def on_move(_change):
-            self.update(lam_slider.value, lr_slider.value)
-            handle.update(self.fig)
-
-        lam_slider.observe(on_move, names="value")
-        lr_slider.observe(on_move, names="value")
-        return lam_slider, lr_slider
+    def scrubber(self, lam, lr):
+        """The same figure and grid as :meth:`show`, as a kernel-free HTML scrubber."""
+        alt = tr("Gradient descent runs over λ and lr", "不同 λ 与学习率下的梯度下降")
+        return self.frames().scrubber(alt=alt, lam=lam, lr=lr)

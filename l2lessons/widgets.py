@@ -1,53 +1,139 @@
-"""Sliders for the lessons (plumbing): a log-scale λ slider and a one-line layout.
+"""Sliders for the lessons (plumbing).
 
-The drawing function a lesson passes in is a plain function of the slider values,
-so it can be called and tested without any widget.
+:func:`frame_slider` shows one slider per grid axis of a :class:`~l2lessons.frames.Frames`
+above an image that swaps pre-rendered frames, so moving a slider costs the kernel a
+look-up, not a redraw (the slider callback is a plain method, tested without a browser).
+
+Every slider shown is remembered (weakly) so that :func:`sweep_sliders` can time the
+kernel-side update of each over its whole grid (used by ``make bench``).
 """
 
 from __future__ import annotations
 
-import math
+import time
+import weakref
 
-from ._validate import check_lambda
+import numpy as np
 
-__all__ = ["lambda_slider", "show_interactive"]
+__all__ = ["FrameSlider", "frame_slider", "sweep_sliders"]
 
-
-def lambda_slider(value=1e-2, lo=1e-4, hi=1.0, description="λ", steps_per_decade=8):
-    """A log-scale slider for a penalty strength λ (``lo <= value <= hi``, all > 0)."""
-    lo, hi, value = (check_lambda(v, n) for v, n in ((lo, "lo"), (hi, "hi"), (value, "value")))
-    if not 0 < lo < hi:
-        raise ValueError(f"need 0 < lo < hi for a log-scale slider, got lo={lo}, hi={hi}.")
-    if not lo <= value <= hi:
-        raise ValueError(f"value must lie in [lo, hi] = [{lo}, {hi}], got {value}.")
-    from ipywidgets import FloatLogSlider, Layout
-
-    return FloatLogSlider(
-        value=value,
-        base=10,
-        min=math.log10(lo),
-        max=math.log10(hi),
-        step=1 / steps_per_decade,
-        description=description,
-        readout_format=".1e",
-        continuous_update=True,
-        layout=Layout(width="420px"),
-    )
+#: Every live slider shown in this kernel: (name, weak reference to its controller).
+_SHOWN: list[tuple[str, weakref.ref]] = []
 
 
-def show_interactive(draw, **sliders):
-    """Show ``sliders`` above the output of ``draw(**values)``, redrawn on every move.
+class FrameSlider:
+    """The live view of :class:`~l2lessons.frames.Frames`: sliders above an image.
 
-    Returns the container widget (displayed already).
+    Built by :func:`frame_slider`. :attr:`timings_ms` records the kernel-side cost of
+    every update (slider moved -> new frame handed to the image widget).
     """
-    if not callable(draw):
-        raise ValueError("draw must be a function of the slider values.")
-    if not sliders:
-        raise ValueError("give at least one slider, e.g. lam=lambda_slider().")
-    from IPython.display import display
-    from ipywidgets import HBox, VBox, interactive_output
 
-    out = interactive_output(draw, sliders)
-    box = VBox([HBox(list(sliders.values())), out])
-    display(box)
-    return box
+    def __init__(self, frames, start: dict, description: dict | None = None):
+        from ipywidgets import HBox, Image, Layout, SelectionSlider, VBox
+
+        description = description or {}
+        self.frames, self.timings_ms = frames, []
+        self.sliders = {}
+        for name in frames.names:
+            i = frames.nearest(name, start.get(name, frames.grids[name][0]))
+            options = [(frames.label(name, k), k) for k in range(len(frames.grids[name]))]
+            self.sliders[name] = SelectionSlider(
+                options=options,
+                value=i,
+                description=description.get(name, name),
+                continuous_update=True,
+                layout=Layout(width="420px"),
+            )
+        width, height = frames.size
+        self.image = Image(
+            value=frames.png[self._flat()],
+            format="png",
+            width=width,
+            layout=Layout(max_width="100%", height="auto"),
+        )
+        self.image.add_class("l2-frame")
+        for slider in self.sliders.values():
+            slider.observe(self._on_move, names="value")
+        self.widget = VBox([HBox(list(self.sliders.values())), self.image])
+        self.widget.add_class("l2-frame-slider")
+
+    def _flat(self) -> int:
+        flat = 0
+        for name, size in zip(self.frames.names, self.frames.shape, strict=True):
+            flat = flat * size + self.sliders[name].value
+        return flat
+
+    def _on_move(self, _change=None):
+        start = time.perf_counter()
+        self.image.value = self.frames.png[self._flat()]
+        self.timings_ms.append((time.perf_counter() - start) * 1e3)
+
+    def sweep(self) -> list[float]:
+        """Move every slider across its whole grid (one axis at a time, then back home).
+
+        Returns the kernel-side time of each update in milliseconds, from setting the
+        slider's value to the image widget holding (and sending) the new frame.
+        """
+        ms = []
+        for slider in self.sliders.values():
+            home = slider.value
+            for k in [*range(len(slider.options)), home]:
+                if k != slider.value:
+                    t0 = time.perf_counter()
+                    slider.value = k  # the observer swaps the frame synchronously
+                    ms.append((time.perf_counter() - t0) * 1e3)
+        return ms
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
+
+
+def frame_slider(frames, name: str = "", description: dict | None = None, **start):
+    """Show sliders over ``frames`` (one per grid axis) above the current frame.
+
+    Parameters
+    ----------
+    frames : l2lessons.frames.Frames
+        The pre-rendered figure.
+    name : str
+        What :func:`sweep_sliders` calls this slider (default: its grid axes).
+    description : dict, optional
+        Label of each slider by axis name (default: the axis name, e.g. ``"lam"``).
+    **start
+        Where each slider starts (nearest grid value; default the first).
+
+    Returns
+    -------
+    FrameSlider
+        Displayed already; its ``sliders`` and ``image`` are the widgets.
+    """
+    from IPython.display import display
+
+    from .frames import Frames
+
+    if not isinstance(frames, Frames):
+        raise ValueError("frames must be an l2lessons.frames.Frames.")
+    unknown = set(start) - set(frames.names)
+    if unknown:
+        raise ValueError(f"{sorted(unknown)} are not grid axes; the axes are {frames.names}.")
+    view = FrameSlider(frames, start, description)
+    display(view.widget)
+    _SHOWN.append((name or ",".join(frames.names), weakref.ref(view)))
+    return view
+
+
+def sweep_sliders() -> list[dict]:
+    """Time every live slider shown in this kernel over its whole grid.
+
+    Returns one ``{"name": str, "ms": [float, ...]}`` per slider, with the kernel-side
+    time of each update in milliseconds (see :meth:`FrameSlider.sweep`).
+    """
+    results = []
+    for name, ref in _SHOWN:
+        view = ref()
+        if view is not None:
+            ms = view.sweep()
+            results.append({"name": name, "ms": ms, "median_ms": float(np.median(ms))})
+    return results
