@@ -131,7 +131,12 @@ class RidgeFitExplorer:
             fig = self.figure(self.lams[0])
             animated = [self._curve, *self._markers, self._ax_fit.title, self._legend]
             self._frames = Frames(
-                fig, self.update, {"lam": self.lams}, animated, formats={"lam": "{:.1e}"}
+                fig,
+                self.update,
+                {"lam": self.lams},
+                animated,
+                formats={"lam": "{:.1e}"},
+                captions={"lam": "λ"},
             )
         return self._frames
 
@@ -139,7 +144,7 @@ class RidgeFitExplorer:
         """Display a λ slider above the figure; moving it swaps pre-rendered frames."""
         from .widgets import frame_slider
 
-        return frame_slider(self.frames(), "ridge fit", {"lam": "λ"}, lam=lam)
+        return frame_slider(self.frames(), "ridge fit", lam=lam)
 
     def scrubber(self, lam: float):
         """The same figure and λ grid as :meth:`show`, as a kernel-free HTML scrubber."""
@@ -261,7 +266,7 @@ class GradientDescentExplorer:
         """Display a λ slider and a learning-rate slider above the figure (pre-rendered frames)."""
         from .widgets import frame_slider
 
-        return frame_slider(self.frames(), "gradient descent", {"lam": "λ"}, lam=lam, lr=lr)
+        return frame_slider(self.frames(), "gradient descent", lam=lam, lr=lr)
 
     def scrubber(self, lam, lr):
         """The same figure and grid as :meth:`show`, as a kernel-free HTML scrubber."""

@@ -80,6 +80,8 @@ class Frames:
         An artist that should stay on top (a legend) goes after the ones it covers.
     formats : mapping of str to str, optional
         How each axis's value is written next to its slider (default ``"{:.2g}"``).
+    captions : mapping of str to str, optional
+        The label of each axis's slider (default: the axis name), e.g. ``{"lam": "λ"}``.
     colors : int or None
         Palette size of the PNGs (default 64: lines and text stay crisp, frames stay
         small); None keeps full colour.
@@ -92,6 +94,7 @@ class Frames:
         grids: Mapping[str, Sequence[float]],
         animated: Sequence,
         formats: Mapping[str, str] | None = None,
+        captions: Mapping[str, str] | None = None,
         colors: int | None = 64,
     ):
         import matplotlib.pyplot as plt
@@ -112,11 +115,13 @@ class Frames:
             self.grids[name] = values
         if not animated:
             raise ValueError("animated must list the artists that update changes.")
-        formats = dict(formats or {})
-        unknown = set(formats) - set(self.names)
-        if unknown:
-            raise ValueError(f"formats names {sorted(unknown)}, which are not grid axes.")
+        formats, captions = dict(formats or {}), dict(captions or {})
+        for what, given in (("formats", formats), ("captions", captions)):
+            unknown = set(given) - set(self.names)
+            if unknown:
+                raise ValueError(f"{what} names {sorted(unknown)}, which are not grid axes.")
         self.formats = {name: formats.get(name, "{:.2g}") for name in self.names}
+        self.captions = {name: str(captions.get(name, name)) for name in self.names}
         self.shape = tuple(len(self.grids[n]) for n in self.names)
 
         canvas = FigureCanvasAgg(fig)  # our own Agg canvas, whatever the notebook's backend
@@ -234,11 +239,11 @@ class Scrubber:
         position = np.unravel_index(self.start, fr.shape)
         rows = []
         for a, name in enumerate(fr.names):
-            i = int(position[a])
+            i, caption = int(position[a]), html.escape(fr.captions[name])
             rows.append(
-                f'<label style="display:block;font-family:monospace">{html.escape(name)} '
+                f'<label style="display:block;font-family:monospace">{caption} '
                 f'<input type="range" min="0" max="{fr.shape[a] - 1}" step="1" value="{i}" '
-                f'style="width:360px;vertical-align:middle" aria-label="{html.escape(name)}"> '
+                f'style="width:360px;vertical-align:middle" aria-label="{caption}"> '
                 f"<output>{html.escape(fr.label(name, i))}</output></label>"
             )
         every = max(1, len(fr) // 20)  # the no-JavaScript preview: about 20 frames

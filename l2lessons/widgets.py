@@ -28,10 +28,9 @@ class FrameSlider:
     every update (slider moved -> new frame handed to the image widget).
     """
 
-    def __init__(self, frames, start: dict, description: dict | None = None):
+    def __init__(self, frames, start: dict):
         from ipywidgets import HBox, Image, Layout, SelectionSlider, VBox
 
-        description = description or {}
         self.frames, self.timings_ms = frames, []
         self.sliders = {}
         for name in frames.names:
@@ -40,7 +39,7 @@ class FrameSlider:
             self.sliders[name] = SelectionSlider(
                 options=options,
                 value=i,
-                description=description.get(name, name),
+                description=frames.captions[name],
                 continuous_update=True,
                 layout=Layout(width="420px"),
             )
@@ -90,7 +89,7 @@ class FrameSlider:
         display(self.widget)
 
 
-def frame_slider(frames, name: str = "", description: dict | None = None, **start):
+def frame_slider(frames, name: str = "", **start):
     """Show sliders over ``frames`` (one per grid axis) above the current frame.
 
     Parameters
@@ -99,8 +98,6 @@ def frame_slider(frames, name: str = "", description: dict | None = None, **star
         The pre-rendered figure.
     name : str
         What :func:`sweep_sliders` calls this slider (default: its grid axes).
-    description : dict, optional
-        Label of each slider by axis name (default: the axis name, e.g. ``"lam"``).
     **start
         Where each slider starts (nearest grid value; default the first).
 
@@ -118,7 +115,7 @@ def frame_slider(frames, name: str = "", description: dict | None = None, **star
     unknown = set(start) - set(frames.names)
     if unknown:
         raise ValueError(f"{sorted(unknown)} are not grid axes; the axes are {frames.names}.")
-    view = FrameSlider(frames, start, description)
+    view = FrameSlider(frames, start)
     display(view.widget)
     _SHOWN.append((name or ",".join(frames.names), weakref.ref(view)))
     return view

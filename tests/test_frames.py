@@ -117,6 +117,8 @@ def test_other_bad_arguments_are_refused(frames_2d):
         Frames(fig, update, {"lam": LAMS}, [])
     with pytest.raises(ValueError, match="not grid axes"):
         Frames(fig, update, {"lam": LAMS}, animated, formats={"mu": "{:g}"})
+    with pytest.raises(ValueError, match="captions names"):
+        Frames(fig, update, {"lam": LAMS}, animated, captions={"mu": "μ"})
     with pytest.raises(ValueError, match="one value for each"):
         frames_2d.index(lam=1.0)
     with pytest.raises(ValueError, match="finite"):

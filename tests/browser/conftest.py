@@ -1,0 +1,93 @@
+"""Fixtures of the real-browser suite (``pytest -m browser``): one JupyterLab, one Chromium.
+
+Every test here is marked ``browser``. Without Chromium or Playwright the tests skip
+and say why; CI installs Debian's ``chromium`` so they always run there.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from .lab import CHROMIUM, CHROMIUM_ARGS, ROOT, LabServer
+
+#: Screenshots and the latency table go here (git-ignored).
+SHOTS = ROOT / "build" / "browser"
+LATENCIES: list[dict] = []
+
+
+def pytest_collection_modifyitems(items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory):
+    if not CHROMIUM.exists():
+        pytest.skip(f"browser tests need Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
+    pytest.importorskip("playwright", reason="browser tests need the playwright package")
+    with LabServer(tmp_path_factory.mktemp("lab")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def browser(lab):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, lab):
+    """A fresh browser context (no restored tabs); its kernels are shut down afterwards."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-US")
+    page = context.new_page()
+    yield page
+    context.close()
+    for session in _api(lab, "sessions"):
+        _api(lab, f"sessions/{session['id']}", method="DELETE")
+
+
+def _api(lab, path, method="GET"):
+    req = urllib.request.Request(f"{lab.url}/api/{path}?token={lab.token}", method=method)
+    with urllib.request.urlopen(req, timeout=10) as response:
+        body = response.read()
+    return json.loads(body) if body else None
+
+
+@pytest.fixture(scope="session")
+def shots():
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return SHOTS
+
+
+def p95(values):
+    values = sorted(values)
+    return values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not LATENCIES:
+        return
+    write = terminalreporter.write_line
+    terminalreporter.section("slider latency in Chromium (slider move -> repainted figure)")
+    write(f"{'notebook':<34}{'slider':<22}{'moves':>6}{'median ms':>11}{'p95 ms':>9}")
+    for row in LATENCIES:
+        ms = row["ms"]
+        name = f"{row['lang']}/{row['notebook']}"
+        write(
+            f"{name:<34}{row['slider']:<22}{len(ms):>6}"
+            f"{statistics.median(ms):>11.1f}{p95(ms):>9.1f}"
+        )
+    every = [t for row in LATENCIES for t in row["ms"]]
+    write(f"{'all sliders':<56}{len(every):>6}{statistics.median(every):>11.1f}{p95(every):>9.1f}")
+    (SHOTS / "latency.json").write_text(json.dumps(LATENCIES, indent=1))
