@@ -13,14 +13,16 @@ SETUP  ?=
 # The course's models are small: one BLAS thread is fastest and keeps results reproducible.
 ONE_THREAD := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 
-.PHONY: lab lab-zh test lint unit notebooks check-bilingual bench clean help
+.PHONY: lab lab-zh test lint unit notebooks check-bilingual bench slides links clean help
 
 help:
 	@echo "make lab       open the course in JupyterLab (ARGS='--no-browser --port 8899' passes options)"
-	@echo "make lab-zh    the same, on the Chinese start page"
+	@echo "make lab-zh    the same, on the Chinese start page, with JupyterLab's menus in Chinese"
 	@echo "make test      ruff + unit tests + nbval over every notebook, both languages"
 	@echo "make notebooks re-execute every notebook in place (stores fresh outputs)"
 	@echo "make check-bilingual   compare notebooks/en with notebooks/zh"
+	@echo "make slides    export every notebook as an offline reveal.js deck into build/slides/"
+	@echo "make links     regenerate the Binder/Colab links: README lesson tables, notebook badges"
 	@echo "make bench     benchmarks (notebook time and memory, sliders, MLP, ridge path) with"
 	@echo "               PASS/MISS per target, also written to build/bench.json;"
 	@echo "               SETUP=1 adds a first-time setup in a fresh clone (see docs/benchmarks.md)"
@@ -35,8 +37,15 @@ $(STAMP): pyproject.toml
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(START) $(ARGS)
 
-lab-zh:
-	@$(MAKE) --no-print-directory lab START=notebooks/zh/00_start_here.ipynb
+# The Chinese start page, and JupyterLab's menus in Chinese: the default is set in build/lab-zh/
+# (git-ignored), never in the user's own settings, where a language chosen in Settings → Language
+# still wins.
+LAB_ZH := $(CURDIR)/build/lab-zh/settings
+lab-zh: $(STAMP)
+	@mkdir -p "$(LAB_ZH)"
+	@echo '{"@jupyterlab/translation-extension:plugin": {"locale": "zh_CN"}}' > "$(LAB_ZH)/overrides.json"
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.app_settings_dir="$(LAB_ZH)" \
+		notebooks/zh/00_start_here.ipynb $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check l2lessons tests notebooks bench
@@ -47,6 +56,13 @@ check-bilingual: $(STAMP)
 
 notebooks: $(STAMP)
 	$(ONE_THREAD) $(BIN)/python tests/tools/execute_notebooks.py notebooks
+
+# Decks for presenting without a kernel or a network (npm fetches reveal.js and MathJax once).
+slides: $(STAMP)
+	$(BIN)/python tests/tools/build_slides.py --out build/slides
+
+links: $(STAMP)
+	$(BIN)/python tests/tools/links.py
 
 bench: $(STAMP)
 	$(ONE_THREAD) $(BIN)/python bench/bench.py $(if $(filter-out 0,$(SETUP)),--setup)

@@ -12,7 +12,7 @@ Measures, in one run:
 It prints a table with PASS/MISS per target and writes the same figures to
 ``build/bench.json``. Notebooks are read, never written back.
 
-Usage: python bench/bench.py [--setup] [--only TEXT ...] [--json PATH]
+Usage: python bench/bench.py [--setup] [--only TEXT ...] [--json PATH] | --show PATH
 (``make bench`` runs it on one BLAS thread, like ``make notebooks``; ``make bench SETUP=1``
 adds the first-time setup: a fresh clone of HEAD, ``make .venv/.installed``, ``du .venv``.)
 """
@@ -213,6 +213,14 @@ def _git_head():
         return None
 
 
+def _load_average():
+    """The 1-minute load average (None where the OS has none)."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (OSError, AttributeError):
+        return None
+
+
 def machine_info() -> dict:
     """CPU model, cores, RAM, OS and the versions that matter, for the report."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
@@ -228,6 +236,7 @@ def machine_info() -> dict:
         "nbclient": _version("nbclient"),
         "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS") or os.environ.get("OMP_NUM_THREADS"),
         "git_head": _git_head(),
+        "load_average_start": _load_average(),  # other work on the machine skews the timings
     }
 
 
@@ -499,32 +508,55 @@ def _du_mib(path: Path) -> float:
         return sum(p.stat().st_size for p in files) / 1024**2
 
 
+def _pip_sources() -> list[str]:
+    """Which pip settings choose where packages come from (names only, never the values)."""
+    try:
+        out = subprocess.run(
+            [sys.executable, "-m", "pip", "config", "list"], capture_output=True, text=True
+        ).stdout
+    except OSError:
+        out = ""
+    keys = [line.split("=", 1)[0] for line in out.splitlines() if "=" in line]
+    keys += [
+        k for k in os.environ if k in {"PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS"}
+    ]
+    return sorted({k for k in keys if any(w in k for w in ("index-url", "find-links", "PIP_"))})
+
+
 def measure_setup(log=print) -> dict:
     """Clone HEAD into a temporary folder, time ``make .venv/.installed`` there, ``du`` the venv.
 
     pip's cache is switched off (``PIP_NO_CACHE_DIR=1``), as on a student's first install;
-    packages still come from whatever index pip is configured to use. The folder is removed
-    afterwards.
+    packages come from wherever pip is configured to take them (``pip_sources`` lists the
+    settings that choose this, without their values). The folder is removed afterwards;
+    make's output is shown only if it fails.
     """
     tmp = Path(tempfile.mkdtemp(prefix="l2lessons-setup-"))
     try:
         clone = tmp / "l2lessons"
         subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
-        env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
-        env.pop("VIRTUAL_ENV", None)
+        drop = {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "VIRTUAL_ENV"}
+        env = {k: v for k, v in os.environ.items() if k not in drop}
         env["PIP_NO_CACHE_DIR"] = "1"
         log("  make .venv/.installed in a fresh clone (pip cache off) ...")
         start = time.perf_counter()
-        subprocess.run(
-            ["make", "--no-print-directory", ".venv/.installed"], cwd=clone, env=env, check=True
+        done = subprocess.run(
+            ["make", "--no-print-directory", ".venv/.installed"],
+            cwd=clone,
+            env=env,
+            capture_output=True,
+            text=True,
         )
         seconds = time.perf_counter() - start
+        if done.returncode:
+            log((done.stdout + done.stderr)[-4000:])
+            raise RuntimeError(f"make .venv/.installed failed (exit {done.returncode}).")
         return {
             "seconds": round(seconds, 1),
             "venv_mib": round(_du_mib(clone / ".venv"), 1),
             "pip_cache": False,
             "commit": _git_head(),
-            "pip_index": os.environ.get("PIP_INDEX_URL") or "pip's configured index",
+            "pip_sources": _pip_sources(),
         }
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -543,7 +575,8 @@ def table(results: dict) -> str:
     lines = [
         f"l2lessons benchmarks, {results['created']} (commit {m['git_head']})",
         f"{m['cpu']}, {m['cores']} cores, {m['ram_gib']} GiB RAM; Python {m['python']}, "
-        f"NumPy {m['numpy']}, torch {m['torch']}; BLAS threads {m['blas_threads']}",
+        f"NumPy {m['numpy']}, torch {m['torch']}; BLAS threads {m['blas_threads']}; "
+        f"load average {m.get('load_average_start')} at start, {m.get('load_average_end')} at end",
         "",
     ]
     secs = results.get("notebook_seconds", {})
@@ -569,7 +602,7 @@ def table(results: dict) -> str:
         )
         lines += [
             "",
-            f"{'slider (kernel-side update, ms)':44} {'n':>4} {'median':>7} {'p95':>7} "
+            f"{'slider (kernel-side update, ms)':52} {'n':>4} {'median':>7} {'p95':>7} "
             f"{'≤10 ms':>6}",
         ]
         for lang in sorted(results["slider_ms"]):
@@ -578,7 +611,7 @@ def table(results: dict) -> str:
                     lines.append(f"{lang}/{name}: not measured: {entry['error']}")
                 for s in entry["sliders"]:
                     lines.append(
-                        f"{lang + '/' + name + ': ' + s['name']:44} {s['n']:4d} "
+                        f"{lang + '/' + name + ': ' + s['name']:52} {s['n']:4d} "
                         f"{_fmt(s['median'], '7.2f')} {_fmt(s['p95'], '7.2f')} "
                         f"{verdict(s['median'], 'slider_median_ms'):>6}"
                     )
@@ -639,6 +672,7 @@ def run(setup=False, only=(), log=print) -> dict:
     results["course_seconds"]["complete"] = not only
     results["setup"] = measure_setup(log=log) if setup else None
     results["targets"] = evaluate_targets(results)
+    results["machine"]["load_average_end"] = _load_average()
     return results
 
 
@@ -647,7 +681,11 @@ def main(argv=None) -> int:
     parser.add_argument("--setup", action="store_true", help="also time a first-time setup")
     parser.add_argument("--only", nargs="*", default=(), help="notebooks whose path has TEXT")
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help="where to write JSON")
+    parser.add_argument("--show", type=Path, help="only print the table of a saved JSON file")
     args = parser.parse_args(argv)
+    if args.show:
+        print(table(json.loads(args.show.read_text(encoding="utf-8"))))
+        return 0
     os.environ.setdefault("PYTHONHASHSEED", "0")
     results = run(setup=args.setup, only=args.only, log=lambda s: print(s, file=sys.stderr))
     args.json.parent.mkdir(parents=True, exist_ok=True)

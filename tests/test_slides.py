@@ -1,0 +1,212 @@
+"""`make slides`: offline reveal.js decks, one per notebook and language.
+
+tests/tools/build_slides.py builds them once into a temporary folder. The checks on the copied
+assets need npm (the first build installs the pinned reveal.js and MathJax into
+build/vendor/slides/, later builds reuse it); without npm they are skipped, and the checks on
+the decks themselves still run.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import shutil
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+PATHS = sorted(NOTEBOOKS.glob("*/*.ipynb"))
+IDS = [f"{p.parent.name}/{p.name}" for p in PATHS]
+BUILDER_PATH = ROOT / "tests" / "tools" / "build_slides.py"
+
+pytestmark = pytest.mark.slow
+
+# tags whose src/href the browser fetches by itself (an <a href> is only a hyperlink)
+FETCHING_TAG = re.compile(
+    r"<(script|link|img|iframe|source|audio|video|embed|object)\b[^>]*>", re.I
+)
+FETCHED_URL = re.compile(r"""\b(?:src|href|data)\s*=\s*["']([^"']*)["']""", re.I)
+REQUIRED = re.compile(r"require\(\s*\{[^}]*\}\s*,\s*\[([^\]]*)\]", re.S)
+CSS_URL = re.compile(r"""(?:url\(\s*["']?|@import\s+["'])([^"')\s]+)""")
+ESM_IMPORT = re.compile(r"""\bimport\b[^'"\n;]*?\bfrom\s*["']([^"']+)["']""")
+CDN_HOSTS = ("unpkg", "cdnjs", "jsdelivr", "googleapis", "cloudflare", "mathjax.org")
+
+
+def _load_builder():
+    spec = importlib.util.spec_from_file_location("build_slides", BUILDER_PATH)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+build_slides = _load_builder()
+HAVE_NPM = shutil.which("npm") is not None
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory):
+    out = tmp_path_factory.mktemp("slides")
+    build_slides.build(out, NOTEBOOKS, assets=HAVE_NPM)
+    return out
+
+
+def deck_of(out: Path, notebook: Path) -> Path:
+    return out / notebook.parent.name / build_slides.deck_name(notebook)
+
+
+def fetched_urls(html: str) -> list[str]:
+    """Every URL the page makes the browser load: tags, require() paths, CSS, ES imports."""
+    urls = [u for tag in FETCHING_TAG.finditer(html) for u in FETCHED_URL.findall(tag.group(0))]
+    for group in REQUIRED.findall(html):
+        urls += re.findall(r"""["']([^"']+)["']""", group)
+    for style in re.findall(r"<style[^>]*>(.*?)</style>", html, flags=re.S | re.I):
+        urls += CSS_URL.findall(style)
+    for script in re.findall(r"<script[^>]*>(.*?)</script>", html, flags=re.S | re.I):
+        urls += ESM_IMPORT.findall(script)
+    return urls
+
+
+def is_external(url: str) -> bool:
+    parts = urlsplit(url)
+    return bool(parts.scheme and parts.scheme not in ("data", "file")) or url.startswith("//")
+
+
+def expected_sections(notebook: Path) -> int:
+    """A slide is an outer <section> with one inner <section> per subslide, itself included."""
+    types = [
+        c.metadata.get("slideshow", {}).get("slide_type", "-")
+        for c in nbformat.read(notebook, as_version=4).cells
+    ]
+    visible = [t for t in types if t not in ("skip", "notes")]
+    slides = 1 + visible[1:].count("slide")  # the first visible cell always opens a slide
+    return 2 * slides + visible[1:].count("subslide")
+
+
+# --- the decks -----------------------------------------------------------------------------
+
+
+def test_every_notebook_in_both_languages_has_a_deck_listed_on_the_index_page(out):
+    assert {p.parent.name for p in PATHS} == {"en", "zh"}
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for notebook in PATHS:
+        assert deck_of(out, notebook).is_file(), f"no deck for {notebook}"
+        assert f'href="{notebook.parent.name}/{build_slides.deck_name(notebook)}"' in index
+
+
+@pytest.mark.parametrize("notebook", PATHS, ids=IDS)
+def test_deck_has_a_section_for_every_slide_and_subslide(out, notebook):
+    html = deck_of(out, notebook).read_text(encoding="utf-8")
+    assert len(re.findall(r"<section\b", html)) == expected_sections(notebook)
+    assert html.count("<section") == html.count("</section>")
+
+
+@pytest.mark.parametrize("notebook", PATHS, ids=IDS)
+def test_deck_loads_nothing_from_the_web(out, notebook):
+    html = deck_of(out, notebook).read_text(encoding="utf-8")
+    urls = fetched_urls(html)
+    assert any("reveal.js" in u for u in urls), "the deck does not load reveal.js"
+    assert any("MathJax.js" in u for u in urls), "the deck does not load MathJax"
+    assert [u for u in urls if is_external(u)] == []
+    assert [u for u in urls if not u.startswith(("data:", "#"))] == [
+        u for u in urls if u.startswith(f"{build_slides.STATIC}/")
+    ], "every asset comes from the shared _static folder"
+    for host in CDN_HOSTS:
+        assert host not in html, f"the deck mentions {host}"
+
+
+@pytest.mark.parametrize("notebook", PATHS, ids=IDS)
+def test_deck_has_no_widget_manager_and_the_notebook_language(out, notebook):
+    html = deck_of(out, notebook).read_text(encoding="utf-8")
+    assert "application/vnd.jupyter.widget-state+json" not in html
+    assert "application/vnd.jupyter.widget-view+json" not in html
+    assert "html-manager" not in html and "embed-amd" not in html
+    assert f'<html lang="{build_slides.LANGS[notebook.parent.name]}">' in html
+
+
+def test_links_between_lessons_open_the_other_deck(out):
+    html = deck_of(out, NOTEBOOKS / "en" / "01_norms.ipynb").read_text(encoding="utf-8")
+    assert 'href="../zh/01_norms.slides.html"' in html
+    assert not re.search(r'href="[^":]*\.ipynb', html)
+
+
+def test_the_build_is_deterministic(out, tmp_path):
+    again = tmp_path / "again"
+    build_slides.build_decks(again, NOTEBOOKS)
+    for notebook in PATHS:
+        assert deck_of(again, notebook).read_bytes() == deck_of(out, notebook).read_bytes()
+    assert (again / "index.html").read_bytes() == (out / "index.html").read_bytes()
+
+
+# --- what prepare() changes, on a small notebook ------------------------------------------
+
+
+def test_prepare_drops_widgets_and_turns_web_images_into_links():
+    badge = (
+        "# Lesson 9 · Test\n\n[![Open in Binder](https://mybinder.org/badge_logo.svg)]"
+        "(https://mybinder.org/v2/gh/o/r/HEAD)\n\n"
+        "[next](10_next.ipynb) · [map](00_start_here.ipynb#top)"
+    )
+    widget = new_output(
+        "display_data",
+        data={"text/plain": "VBox()", build_slides.WIDGET_VIEW: {"model_id": "x"}},
+    )
+    text = new_output("stream", name="stdout", text="kept\n")
+    nb = new_notebook(
+        cells=[new_markdown_cell(badge), new_code_cell("show()", outputs=[widget, text])]
+    )
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {}}
+    ready = build_slides.prepare(nb)
+    assert "widgets" not in ready.metadata and "widgets" in nb.metadata  # a copy
+    assert [o.output_type for o in ready.cells[1].outputs] == ["stream"]
+    source = ready.cells[0].source
+    assert "badge_logo.svg" not in source
+    assert "[Open in Binder](https://mybinder.org/v2/gh/o/r/HEAD)" in source
+    assert "[next](10_next.slides.html)" in source
+    assert "[map](00_start_here.slides.html#top)" in source
+    assert ready.metadata["title"] == "Lesson 9 · Test"
+
+
+# --- the assets (need npm) ----------------------------------------------------------------
+
+needs_assets = pytest.mark.skipif(not HAVE_NPM, reason="npm is needed to fetch the deck assets")
+
+
+@needs_assets
+@pytest.mark.parametrize("notebook", PATHS, ids=IDS)
+def test_every_asset_a_deck_loads_is_in_the_build(out, notebook):
+    deck = deck_of(out, notebook)
+    for url in fetched_urls(deck.read_text(encoding="utf-8")):
+        if url.startswith(("data:", "#")):
+            continue
+        target = (deck.parent / urlsplit(url).path).resolve()
+        assert target.is_file(), f"{url} is missing"
+        assert out.resolve() in target.parents, f"{url} points outside the slides folder"
+
+
+@needs_assets
+def test_copied_styles_load_nothing_from_the_web_and_their_files_exist(out):
+    styles = sorted((out / "_static").rglob("*.css"))
+    assert styles
+    for css in styles:
+        for url in CSS_URL.findall(css.read_text(encoding="utf-8")):
+            if url.startswith("data:"):
+                continue
+            assert not is_external(url), f"{css.name} loads {url}"
+            assert (css.parent / urlsplit(url).path).is_file(), f"{css.name}: {url} is missing"
+
+
+@needs_assets
+def test_assets_are_the_pinned_versions_with_their_licenses(out):
+    versions = (out / "_static" / "VERSIONS.txt").read_text(encoding="utf-8")
+    for pinned in ("reveal.js 4.", "mathjax 2.7.", "requirejs 2.", "jquery 3."):
+        assert pinned in versions
+    assert (out / "_static" / "reveal.js" / "LICENSE").is_file()
+    assert (out / "_static" / "mathjax" / "LICENSE").is_file()
+    assert (out / "_static" / "mathjax" / "config" / "TeX-AMS_CHTML-full.js").is_file()
