@@ -258,7 +258,12 @@ class GradientDescentExplorer:
             animated = [self._loss_line, self._norm_line, self._title]
             grids = {"lam": self.lams, "lr": self.lrs}
             self._frames = Frames(
-                fig, self.update, grids, animated, formats={"lam": "{:g}", "lr": "{:g}"}
+                fig,
+                self.update,
+                grids,
+                animated,
+                formats={"lam": "{:g}", "lr": "{:g}"},
+                captions={"lam": "λ"},
             )
         return self._frames
 

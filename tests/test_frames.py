@@ -201,3 +201,14 @@ def test_frame_slider_refuses_what_is_not_frames_or_not_an_axis(frames_2d):
         frame_slider([b"png"])
     with pytest.raises(ValueError, match="not grid axes"):
         frame_slider(frames_2d, mu=1.0)
+
+
+def test_explorer_sliders_and_scrubbers_are_labelled_lambda():
+    from l2lessons.data import digits_split
+    from l2lessons.explorers import GradientDescentExplorer
+
+    X, Xt, y, yt = digits_split(train_size=60, test_size=20, seed=0)
+    explorer = GradientDescentExplorer(X, y, Xt, yt, lams=[0.0, 0.1], lrs=[0.1], steps=3)
+    view = explorer.show(0.1, 0.1)
+    assert [s.description for s in view.sliders.values()] == ["λ", "lr"]
+    assert "λ <input" in explorer.scrubber(0.1, 0.1)._repr_html_()

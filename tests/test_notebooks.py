@@ -91,6 +91,26 @@ def test_solutions_are_collapsed(path):
             )
 
 
+LIVE_WIDGET = re.compile(r"\b(?:explorer\.show|frame_slider)\(")
+
+
+def slide_type(cell) -> str:
+    return cell.metadata.get("slideshow", {}).get("slide_type", "-")
+
+
+@pytest.mark.parametrize("path", PATHS, ids=IDS)
+def test_live_sliders_are_left_out_of_the_slides_and_their_scrubbers_presented(path):
+    """Widgets render neither in RISE nor in exported decks: the next code cell, a scrubber
+    over the same pictures, is what a slide shows."""
+    cells = load(path).cells
+    for i, cell in enumerate(cells):
+        if cell.cell_type == "code" and LIVE_WIDGET.search(cell.source):
+            assert slide_type(cell) == "skip", f"cell {i + 1} shows a live slider on a slide"
+            after = [c for c in cells[i + 1 :] if c.cell_type == "code"]
+            assert after and "scrubber(" in after[0].source, f"no scrubber after cell {i + 1}"
+            assert slide_type(after[0]) not in ("skip", "notes"), f"cell {i + 1}'s scrubber"
+
+
 @pytest.mark.parametrize("path", [p for p in PATHS if p.stem != "00_start_here"], ids=str)
 def test_lesson_anatomy(path):
     """Title, objectives, summary, exercises and references, in the notebook's language."""

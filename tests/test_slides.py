@@ -173,6 +173,27 @@ def test_prepare_drops_widgets_and_turns_web_images_into_links():
     assert ready.metadata["title"] == "Lesson 9 · Test"
 
 
+def test_a_cell_tagged_hide_input_in_slides_shows_its_output_without_its_code():
+    figure = new_output("display_data", data={"text/plain": "<Figure>", "image/png": "iVBORw0K"})
+    plot = new_code_cell("plot_everything_here()", outputs=[figure])
+    plot.metadata["tags"] = [build_slides.HIDE_INPUT_TAG]
+    shown = new_code_cell("shown_in_full()", outputs=[new_output("stream", text="printed\n")])
+    nb = new_notebook(cells=[new_markdown_cell("# Lesson 9 · Test"), plot, shown])
+    html, _ = build_slides.exporter("en").from_notebook_node(build_slides.prepare(nb))
+    assert "plot_everything_here" not in html and "data:image/png;base64,iVBORw0K" in html
+    assert "shown_in_full" in html and "printed" in html
+    assert "transient" not in plot.metadata  # the notebook itself is not changed
+
+
+@pytest.mark.parametrize("notebook", PATHS, ids=IDS)
+def test_cells_hidden_in_slides_are_shown_code_cells_with_output(notebook):
+    for i, cell in enumerate(nbformat.read(notebook, as_version=4).cells, start=1):
+        if build_slides.HIDE_INPUT_TAG in cell.metadata.get("tags", []):
+            assert cell.cell_type == "code" and cell.outputs, f"cell {i}: nothing left to show"
+            slide_type = cell.metadata.get("slideshow", {}).get("slide_type")
+            assert slide_type not in ("skip", "notes"), f"cell {i} is not in the deck anyway"
+
+
 # --- the assets (need npm) ----------------------------------------------------------------
 
 needs_assets = pytest.mark.skipif(not HAVE_NPM, reason="npm is needed to fetch the deck assets")

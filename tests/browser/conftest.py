@@ -27,17 +27,24 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
-def lab(tmp_path_factory):
+def need_chromium():
+    """Skip, saying why, where Chromium or Playwright is missing."""
     if not CHROMIUM.exists():
         pytest.skip(f"browser tests need Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
     pytest.importorskip("playwright", reason="browser tests need the playwright package")
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory):
+    need_chromium()
     with LabServer(tmp_path_factory.mktemp("lab")) as server:
         yield server
 
 
 @pytest.fixture(scope="session")
-def browser(lab):
+def browser():
+    """One headless Chromium for the session (the decks need no JupyterLab)."""
+    need_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -9,6 +9,9 @@ writes
     build/slides/zh/01_norms.slides.html
     build/slides/_static/                        reveal.js, MathJax, RequireJS, jQuery
 
+A code cell tagged ``hide-input-in-slides`` (plotting code, a table's print formatting) shows
+only its output in the deck, so a figure fits on its slide; the notebook still shows the code.
+
 Every deck loads its scripts and styles from ``../_static/`` by relative URL, nothing from a
 CDN, so the whole folder can be zipped and presented from a laptop with no internet.
 
@@ -48,6 +51,8 @@ VENDOR_SPEC = Path(__file__).resolve().parent / "slides_vendor"
 VENDOR_DIR = ROOT / "build" / "vendor" / "slides"
 LANGS = {"en": "en", "zh": "zh"}  # notebook folder -> HTML lang (nbconvert takes ISO 639-1 only)
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+#: A code cell with this tag shows its output in the deck, not its code.
+HIDE_INPUT_TAG = "hide-input-in-slides"
 
 # Where the deck (in build/slides/<lang>/) finds each asset.
 STATIC = "../_static"
@@ -88,12 +93,21 @@ ASSETS = {
 ASSETS_RENAMED = {("jquery", "dist/jquery.min.js"): "jquery.min.js"}
 
 # nbconvert's reveal template, less the two things that would reach for a CDN: the mermaid
-# import (no lesson draws a mermaid diagram) and the widget manager script; and headings as
-# written (the white theme would upper-case them, code in titles included).
+# import (no lesson draws a mermaid diagram) and the widget manager script; formulas without
+# automatic line breaks; and headings as written (the white theme would upper-case them, code
+# in titles included).
 TEMPLATE_NAME = "l2lessons_slides.html.j2"
 TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 {%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_js_mathjax -%}
+{{ super() }}
+<script type="text/x-mathjax-config">
+// No automatic line breaks: reveal.js lays out slides that are hidden, and MathJax then breaks
+// the inline formulas of a table into one piece per line (seen in Lesson 5's gradient table).
+MathJax.Hub.Config({CommonHTML: {linebreaks: {automatic: false}}});
+</script>
+{%- endblock html_head_js_mathjax -%}
 {%- block html_head_css -%}
 <style type="text/css">
 .reveal h1, .reveal h2, .reveal h3, .reveal h4, .reveal h5, .reveal h6 {
@@ -130,6 +144,8 @@ def prepare(nb):
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = [o for o in cell.outputs if WIDGET_VIEW not in o.get("data", {})]
+            if HIDE_INPUT_TAG in cell.metadata.get("tags", []):
+                cell.metadata["transient"] = {"remove_source": True}  # nbconvert's own switch
         elif cell.cell_type == "markdown":
             source = WEB_IMAGE.sub(lambda m: m.group(1), cell.source)
             # a link to another lesson opens that lesson's deck
@@ -148,7 +164,10 @@ def exporter(lang: str) -> SlidesExporter:
         reveal_width="1280",
         reveal_height="720",
         reveal_number="c/t",
-        reveal_scroll=True,
+        # Every slide fits 1280×720 (tests/browser/test_decks.py checks it in Chromium).
+        # nbconvert's scroll option would give a scrollbar to any slide taller than 95 % of
+        # the *window*: on a 1280×720 screen that is every slide over 684 of its 720 pixels.
+        reveal_scroll=False,
         language_code=LANGS[lang],
         exclude_input_prompt=True,
         exclude_output_prompt=True,
