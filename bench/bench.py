@@ -297,22 +297,9 @@ def run_notebook(path: Path, timeout: int = 600) -> dict:
     notebook's cells, as Run All), ``peak_mib`` (the kernel's ``VmHWM`` after them; None off
     Linux) and ``sliders`` (see :func:`slider_stats`; the sweep runs after the peak is read).
     """
-    import nbformat
-    from nbclient import NotebookClient
     from nbformat.v4 import new_code_cell
 
-    runner = _runner()
-    nb = nbformat.read(path, as_version=4)
-    nb.metadata["kernelspec"] = runner.KERNELSPEC
-    nb.metadata.pop("jupytext", None)
-    client = NotebookClient(
-        nb,
-        timeout=timeout,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
-        record_timing=False,
-        store_widget_state=True,
-    )
+    nb, client = _runner().notebook_client(path, timeout)
     start = time.perf_counter()
     with client.setup_kernel():
         client.wait_for_reply(client.kc.kernel_info())

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import importlib.util
 import io
 import json
 import math
@@ -18,19 +17,10 @@ import nbformat
 import numpy as np
 import pytest
 
+import bench
+
 BENCH_PATH = Path(__file__).resolve().parents[1] / "bench" / "bench.py"
 
-
-def _load_bench():
-    """Import bench/bench.py as a module (bench/ is not a package)."""
-    spec = importlib.util.spec_from_file_location("l2lessons_bench", BENCH_PATH)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _load_bench()
 
 TARGET_NAMES = {
     "notebook_seconds",

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
+import check_bilingual
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_raw_cell
@@ -13,17 +12,6 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_raw_
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CHECKER_PATH = Path(__file__).resolve().parent / "tools" / "check_bilingual.py"
 
-
-def _load_checker():
-    """Import the checker script as a module without needing a package."""
-    spec = importlib.util.spec_from_file_location("check_bilingual", CHECKER_PATH)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-check_bilingual = _load_checker()
 
 EN_SETUP = """\
 %matplotlib inline

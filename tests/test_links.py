@@ -7,13 +7,12 @@ tested on a copy of the repository in a temporary folder.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import shutil
-import sys
 from pathlib import Path
 
+import links
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,16 +29,6 @@ COLAB = re.compile(
 ANY_LINK = re.compile(r"https://(?:mybinder\.org|colab\.research\.google\.com)[^\s)\"'<>]*")
 
 
-def _load_links():
-    path = ROOT / "tests" / "tools" / "links.py"
-    spec = importlib.util.spec_from_file_location("l2lessons_links", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-links = _load_links()
 REPO = links.repository(ROOT)
 
 

@@ -8,13 +8,12 @@ the decks themselves still run.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import shutil
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import build_slides
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
@@ -38,15 +37,6 @@ ESM_IMPORT = re.compile(r"""\bimport\b[^'"\n;]*?\bfrom\s*["']([^"']+)["']""")
 CDN_HOSTS = ("unpkg", "cdnjs", "jsdelivr", "googleapis", "cloudflare", "mathjax.org")
 
 
-def _load_builder():
-    spec = importlib.util.spec_from_file_location("build_slides", BUILDER_PATH)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-build_slides = _load_builder()
 HAVE_NPM = shutil.which("npm") is not None
 
 

@@ -20,15 +20,15 @@ render as glyphs, not boxes), and a kernel-free scrubber moved in two decks.
 from __future__ import annotations
 
 import functools
-import importlib.util
 import shutil
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
+import build_slides
 import pytest
 
 from .lab import ROOT
-from .test_sliders_in_chromium import CJK_GLYPHS_DIFFER
+from .test_sliders_in_chromium import CJK_GLYPHS_DIFFER, move_scrubber
 
 NOTEBOOKS = ROOT / "notebooks"
 DECKS = [f"{p.parent.name}/{p.stem}" for p in sorted(NOTEBOOKS.glob("*/*.ipynb"))]
@@ -119,14 +119,6 @@ SHOW_AND_MEASURE = """async (i) => {
 }"""
 
 
-def _load_builder():
-    path = ROOT / "tests" / "tools" / "build_slides.py"
-    spec = importlib.util.spec_from_file_location("build_slides", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 class _Quiet(SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
@@ -135,12 +127,11 @@ class _Quiet(SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def decks_url(browser, tmp_path_factory):
     """The decks, built once with their assets, served from 127.0.0.1 on a free port."""
-    builder = _load_builder()
-    have_vendor = (builder.VENDOR_DIR / "node_modules").is_dir()
+    have_vendor = (build_slides.VENDOR_DIR / "node_modules").is_dir()
     if shutil.which("npm") is None and not have_vendor:
         pytest.skip("the decks need reveal.js and MathJax, which `make slides` fetches with npm")
     out = tmp_path_factory.mktemp("decks")
-    builder.build(out, NOTEBOOKS, assets=True)
+    build_slides.build(out, NOTEBOOKS, assets=True)
     handler = functools.partial(_Quiet, directory=str(out))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -225,16 +216,7 @@ def test_scrubber_plays_in_the_deck(deck_page, shots, deck):
     if root is None:  # a slide without sub-slides
         root = deck_page.query_selector("section.present .l2-scrubber")
     assert root is not None and root.is_visible(), f"{deck}: the scrubber is not on screen"
-    assert root.get_attribute("data-frame") is not None, "the scrubber's script did not run"
-    img = root.query_selector("img")
-    for rng in root.query_selector_all("input[type=range]"):
-        frame, before = root.get_attribute("data-frame"), img.screenshot()
-        value, top = int(rng.get_attribute("value")), int(rng.get_attribute("max"))
-        new = value - 1 if value == top else value + 1
-        rng.evaluate("(el, v) => { el.value = v; el.dispatchEvent(new Event('input')); }", new)
-        assert root.get_attribute("data-frame") != frame
-        img.evaluate("(im) => im.decode()")
-        assert img.screenshot() != before, f"the scrubber in {deck} did not change its picture"
+    move_scrubber(root, f"the scrubber in {deck}")
     folder = shots / "decks"
     folder.mkdir(parents=True, exist_ok=True)
     root.screenshot(path=str(folder / f"{deck.replace('/', '_')}_scrubber.png"))

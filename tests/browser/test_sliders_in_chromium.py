@@ -110,21 +110,27 @@ def move_sliders(page, notebook, lang, shots):
     return moved
 
 
+def move_scrubber(root, name: str):
+    """Move each range control of one scrubber by a step: its script must show a new picture."""
+    assert root.get_attribute("data-frame") is not None, f"{name}: its script did not run"
+    img = root.query_selector("img")
+    for rng in root.query_selector_all("input[type=range]"):
+        frame, before = root.get_attribute("data-frame"), img.screenshot()
+        value, top = int(rng.get_attribute("value")), int(rng.get_attribute("max"))
+        new = value - 1 if value == top else value + 1
+        rng.evaluate("(el, v) => { el.value = v; el.dispatchEvent(new Event('input')); }", new)
+        assert root.get_attribute("data-frame") != frame
+        img.evaluate("(im) => im.decode()")
+        assert img.screenshot() != before, f"{name} did not change its picture"
+
+
 def scrub(page, notebook, lang, shots):
     """Move every range control of every scrubber; returns how many scrubbers there were."""
     scrubbers = page.query_selector_all(".l2-scrubber")
     for i, root in enumerate(scrubbers):
         root.scroll_into_view_if_needed()
-        assert root.get_attribute("data-frame") is not None, "the scrubber's script did not run"
-        img = root.query_selector("img")
-        for rng in root.query_selector_all("input[type=range]"):
-            frame, before = root.get_attribute("data-frame"), img.screenshot()
-            value, top = int(rng.get_attribute("value")), int(rng.get_attribute("max"))
-            new = value - 1 if value == top else value + 1
-            rng.evaluate("(el, v) => { el.value = v; el.dispatchEvent(new Event('input')); }", new)
-            assert root.get_attribute("data-frame") != frame
-            assert img.screenshot() != before, f"scrubber {i} of {notebook} did not change"
-        img.screenshot(path=shots / f"{lang}_{notebook}_scrubber{i}.png")
+        move_scrubber(root, f"scrubber {i} of {notebook}")
+        root.query_selector("img").screenshot(path=shots / f"{lang}_{notebook}_scrubber{i}.png")
     return len(scrubbers)
 
 

@@ -31,8 +31,8 @@ def notebooks_under(paths) -> list[Path]:
     return sorted(found)
 
 
-def execute(path: Path, timeout: int = 600) -> float:
-    """Run one notebook in place; return the seconds it took."""
+def notebook_client(path: Path, timeout: int = 600):
+    """Read a notebook and make the client that runs it: the course kernel, in its folder."""
     nb = nbformat.read(path, as_version=4)
     nb.metadata["kernelspec"] = KERNELSPEC
     nb.metadata.pop("jupytext", None)
@@ -44,6 +44,12 @@ def execute(path: Path, timeout: int = 600) -> float:
         record_timing=False,
         store_widget_state=True,
     )
+    return nb, client
+
+
+def execute(path: Path, timeout: int = 600) -> float:
+    """Run one notebook in place; return the seconds it took."""
+    nb, client = notebook_client(path, timeout)
     start = time.perf_counter()
     client.execute()
     seconds = time.perf_counter() - start
