@@ -13,8 +13,6 @@ from __future__ import annotations
 import time
 import weakref
 
-import numpy as np
-
 __all__ = ["FrameSlider", "frame_slider", "sweep_sliders"]
 
 #: Every live slider shown in this kernel: (name, weak reference to its controller).
@@ -131,6 +129,5 @@ def sweep_sliders() -> list[dict]:
     for name, ref in _SHOWN:
         view = ref()
         if view is not None:
-            ms = view.sweep()
-            results.append({"name": name, "ms": ms, "median_ms": float(np.median(ms))})
+            results.append({"name": name, "ms": view.sweep()})
     return results
