@@ -48,21 +48,21 @@ lab-zh: $(STAMP)
 		notebooks/zh/00_start_here.ipynb $(ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check l2lessons tests notebooks bench
-	$(BIN)/ruff format --check l2lessons tests notebooks bench
+	$(BIN)/ruff check l2lessons tests tools notebooks bench
+	$(BIN)/ruff format --check l2lessons tests tools notebooks bench
 
 check-bilingual: $(STAMP)
-	$(BIN)/python tests/tools/check_bilingual.py notebooks
+	$(BIN)/python tools/check_bilingual.py notebooks
 
 notebooks: $(STAMP)
-	$(ONE_THREAD) $(BIN)/python tests/tools/execute_notebooks.py notebooks
+	$(ONE_THREAD) $(BIN)/python tools/execute_notebooks.py notebooks
 
 # Decks for presenting without a kernel or a network (npm fetches reveal.js and MathJax once).
 slides: $(STAMP)
-	$(BIN)/python tests/tools/build_slides.py --out build/slides
+	$(BIN)/python tools/build_slides.py --out build/slides
 
 links: $(STAMP)
-	$(BIN)/python tests/tools/links.py
+	$(BIN)/python tools/links.py
 
 bench: $(STAMP)
 	$(ONE_THREAD) $(BIN)/python bench/bench.py $(if $(filter-out 0,$(SETUP)),--setup)

@@ -244,8 +244,8 @@ def machine_info() -> dict:
 
 
 def _runner():
-    """tests/tools/execute_notebooks.py, imported by path: the same kernel and file search."""
-    path = ROOT / "tests" / "tools" / "execute_notebooks.py"
+    """tools/execute_notebooks.py, imported by path: the same kernel and file search."""
+    path = ROOT / "tools" / "execute_notebooks.py"
     spec = importlib.util.spec_from_file_location("execute_notebooks", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -70,3 +70,57 @@ def as_float_array(x, name: str, ndim: int | None = None, allow_empty: bool = Fa
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} contains NaN or infinite values.")
     return arr
+
+
+def check_positive(value, name: str) -> float:
+    """Return ``value`` as a float after checking it is a finite real number > 0."""
+    value = as_real(value, name)
+    if value <= 0:
+        raise ValueError(f"{name} must be > 0, got {value}.")
+    return value
+
+
+def check_int(value, name: str, minimum: int) -> int:
+    """Return ``value`` as an int after checking it is an integer (not a bool) >= ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}.")
+    return int(value)
+
+
+def check_labels(y, n: int, n_classes: int | None, name: str = "y"):
+    """Return ``y`` as an int64 vector of length ``n`` with labels in ``[0, n_classes)``.
+
+    Integer arrays are accepted, and float arrays whose values are whole numbers
+    (``1.0``); ``1.5``, negative labels and labels ``>= n_classes`` are rejected.
+    ``n_classes=None`` skips the upper bound.
+    """
+    arr = np.asarray(y)
+    if arr.dtype == np.bool_ or not (
+        np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
+    ):
+        raise ValueError(
+            f"{name} must hold integer class labels, got an array of dtype {arr.dtype}."
+        )
+    if arr.ndim != 1:
+        raise ValueError(
+            f"{name} must be a 1-D vector of integer labels (not one-hot), got shape {arr.shape}."
+        )
+    if arr.shape[0] != n:
+        raise ValueError(f"{name} has {arr.shape[0]} labels but X has {n} rows.")
+    if np.issubdtype(arr.dtype, np.floating):
+        if not np.all(np.isfinite(arr)):
+            raise ValueError(f"{name} contains NaN or infinite values.")
+        fractional = arr[arr != np.round(arr)]
+        if fractional.size:
+            raise ValueError(
+                f"{name} must hold integer class labels, "
+                f"got {fractional[0].item()!r} (not a whole number)."
+            )
+    if arr.size and arr.min() < 0:
+        raise ValueError(f"{name} must hold labels >= 0, got {arr.min().item()!r}.")
+    if n_classes is not None and arr.size and arr.max() >= n_classes:
+        raise ValueError(
+            f"{name} holds label {arr.max().item()!r} but there are only {n_classes} classes "
+            f"(labels 0 to {n_classes - 1})."
+        )
+    return arr.astype(np.int64)

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._validate import as_float_array
-from .softmax import _check_positive
+from ._validate import check_positive
 
 __all__ = ["GradCheckResult", "check_gradient", "numerical_gradient", "relative_error"]
 
@@ -78,7 +78,7 @@ def numerical_gradient(f, x, eps=1e-6):
     if not callable(f):
         raise ValueError(f"f must be a function of one array, got {type(f).__name__}.")
     x = as_float_array(x, "x")
-    eps = _check_positive(eps, "eps")
+    eps = check_positive(eps, "eps")
     work = x.copy()  # perturbed in place, one entry at a time; x itself stays untouched
     grad = np.empty_like(work)
     for idx in np.ndindex(work.shape):
@@ -192,7 +192,7 @@ def check_gradient(f, x, analytic_grad, eps=1e-6, tol=1e-6):
         raise ValueError(
             f"analytic_grad has shape {analytic.shape} but x has shape {x.shape}; they must match."
         )
-    tol = _check_positive(tol, "tol")
+    tol = check_positive(tol, "tol")
     numerical = numerical_gradient(f, x, eps=eps)
     abs_diff = np.abs(analytic - numerical)
     worst = tuple(int(i) for i in np.unravel_index(np.argmax(abs_diff), abs_diff.shape))

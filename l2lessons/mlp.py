@@ -23,7 +23,8 @@ from __future__ import annotations
 import numpy as np
 
 from ._validate import as_float_array, check_lambda
-from .softmax import _check_int, _check_labels, _check_positive, _softmax_cross_entropy
+from ._validate import check_int, check_labels, check_positive
+from .softmax import _softmax_cross_entropy
 
 __all__ = ["MLP"]
 
@@ -60,11 +61,11 @@ class MLP:
     """
 
     def __init__(self, n_in: int, n_hidden: int, n_out: int, seed: int | None = 0):
-        self.n_in = _check_int(n_in, "n_in", minimum=1)
-        self.n_hidden = _check_int(n_hidden, "n_hidden", minimum=1)
-        self.n_out = _check_int(n_out, "n_out", minimum=1)
+        self.n_in = check_int(n_in, "n_in", minimum=1)
+        self.n_hidden = check_int(n_hidden, "n_hidden", minimum=1)
+        self.n_out = check_int(n_out, "n_out", minimum=1)
         if seed is not None:
-            seed = _check_int(seed, "seed", minimum=0)
+            seed = check_int(seed, "seed", minimum=0)
         rng = np.random.default_rng(seed)
         self.params = {
             "W1": rng.normal(0.0, np.sqrt(2.0 / self.n_in), size=(self.n_in, self.n_hidden)),
@@ -143,7 +144,7 @@ class MLP:
             ``[0, n_out)`` or whose count differs from ``n``, or a bad ``lam``.
         """
         X = self._check_X(X)
-        y = _check_labels(y, X.shape[0], self.n_out)
+        y = check_labels(y, X.shape[0], self.n_out)
         lam = check_lambda(lam)
         p = self.params
 
@@ -179,7 +180,7 @@ class MLP:
         float
             The loss *before* the step.
         """
-        lr = _check_positive(lr, "lr")
+        lr = check_positive(lr, "lr")
         loss, grads = self.loss_and_grads(X, y, lam)
         for name, g in grads.items():
             self.params[name] -= lr * g  # in place: arrays held elsewhere see the update

@@ -25,70 +25,15 @@ array([[0.25, 0.75]])
 
 from __future__ import annotations
 
-import numbers
 
 import numpy as np
 
-from ._validate import as_float_array, as_real, check_lambda
+from ._validate import as_float_array, as_real, check_int, check_labels, check_lambda, check_positive
 
 __all__ = ["fit_softmax_gd", "log_softmax", "predict", "softmax", "softmax_ce_l2"]
 
 
 # --- small private checks, shared with gradcheck.py and mlp.py ---------------------------
-
-
-def _check_positive(value, name: str) -> float:
-    """Return ``value`` as a float after checking it is a finite real number > 0."""
-    value = as_real(value, name)
-    if value <= 0:
-        raise ValueError(f"{name} must be > 0, got {value}.")
-    return value
-
-
-def _check_int(value, name: str, minimum: int) -> int:
-    """Return ``value`` as an int after checking it is an integer (not a bool) >= ``minimum``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}.")
-    return int(value)
-
-
-def _check_labels(y, n: int, n_classes: int | None, name: str = "y"):
-    """Return ``y`` as an int64 vector of length ``n`` with labels in ``[0, n_classes)``.
-
-    Integer arrays are accepted, and float arrays whose values are whole numbers
-    (``1.0``); ``1.5``, negative labels and labels ``>= n_classes`` are rejected.
-    ``n_classes=None`` skips the upper bound.
-    """
-    arr = np.asarray(y)
-    if arr.dtype == np.bool_ or not (
-        np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
-    ):
-        raise ValueError(
-            f"{name} must hold integer class labels, got an array of dtype {arr.dtype}."
-        )
-    if arr.ndim != 1:
-        raise ValueError(
-            f"{name} must be a 1-D vector of integer labels (not one-hot), got shape {arr.shape}."
-        )
-    if arr.shape[0] != n:
-        raise ValueError(f"{name} has {arr.shape[0]} labels but X has {n} rows.")
-    if np.issubdtype(arr.dtype, np.floating):
-        if not np.all(np.isfinite(arr)):
-            raise ValueError(f"{name} contains NaN or infinite values.")
-        fractional = arr[arr != np.round(arr)]
-        if fractional.size:
-            raise ValueError(
-                f"{name} must hold integer class labels, "
-                f"got {fractional[0].item()!r} (not a whole number)."
-            )
-    if arr.size and arr.min() < 0:
-        raise ValueError(f"{name} must hold labels >= 0, got {arr.min().item()!r}.")
-    if n_classes is not None and arr.size and arr.max() >= n_classes:
-        raise ValueError(
-            f"{name} holds label {arr.max().item()!r} but there are only {n_classes} classes "
-            f"(labels 0 to {n_classes - 1})."
-        )
-    return arr.astype(np.int64)
 
 
 def _check_linear_model(W, b, X, w_name: str = "W", b_name: str = "b"):
@@ -243,7 +188,7 @@ def softmax_ce_l2(W, b, X, y, lam):
         logits overflow.
     """
     W, b, X = _check_linear_model(W, b, X)
-    y = _check_labels(y, X.shape[0], W.shape[1])
+    y = check_labels(y, X.shape[0], W.shape[1])
     lam = check_lambda(lam)
     return _softmax_ce_l2(W, b, X, y, lam)
 
@@ -319,10 +264,10 @@ def fit_softmax_gd(X, y, lam, lr, steps, W0=None, b0=None):
     X = as_float_array(X, "X", ndim=2)
     n, p = X.shape
     lam = check_lambda(lam)
-    lr = _check_positive(lr, "lr")
-    steps = _check_int(steps, "steps", minimum=0)
+    lr = check_positive(lr, "lr")
+    steps = check_int(steps, "steps", minimum=0)
     if W0 is None:
-        y = _check_labels(y, n, None)
+        y = check_labels(y, n, None)
         c = int(y.max()) + 1
         if c < 2:
             raise ValueError("y holds only class 0; softmax regression needs at least 2 classes.")
@@ -332,7 +277,7 @@ def fit_softmax_gd(X, y, lam, lr, steps, W0=None, b0=None):
         c = W.shape[1]
     b = np.zeros(c) if b0 is None else as_float_array(b0, "b0", ndim=1).copy()
     W, b, X = _check_linear_model(W, b, X, w_name="W0", b_name="b0")
-    y = _check_labels(y, n, c)
+    y = check_labels(y, n, c)
 
     shrink = 1.0 - 2.0 * lr * lam
     losses = np.empty(steps + 1)

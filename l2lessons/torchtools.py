@@ -34,7 +34,6 @@ parameter  shape   weight_decay  note
 
 from __future__ import annotations
 
-import unicodedata
 from typing import NamedTuple
 
 import torch
@@ -42,6 +41,7 @@ from torch import nn
 
 from ._validate import check_lambda
 from .penalty import l2_penalty
+from .tables import format_table
 
 __all__ = ["AuditRow", "decay_audit", "decay_param_groups", "format_audit", "manual_l2_penalty"]
 
@@ -151,11 +151,6 @@ def decay_audit(model, optimizer) -> list[AuditRow]:
     return [AuditRow(name, tuple(p.shape), decay_of.get(id(p))) for name, p in params]
 
 
-def _width(text: str) -> int:
-    """Columns ``text`` takes in a monospaced font (Chinese characters take two)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 _HEADERS = {
     "en": ("parameter", "shape", "weight_decay", "note"),
     "zh": ("参数", "形状", "weight_decay", "备注"),
@@ -205,12 +200,7 @@ def format_audit(rows, lang: str = "en") -> str:
         else:
             wd_text, note = f"{wd:g}", decayed_1d if len(shape) < 2 and wd > 0 else ""
         table.append((str(name), str(shape), wd_text, note))
-    widths = [max(_width(line[i]) for line in table) for i in range(4)]
-    lines = []
-    for line in table:
-        cells = [cell + " " * (w - _width(cell)) for cell, w in zip(line, widths, strict=True)]
-        lines.append("  ".join(cells).rstrip())
-    return "\n".join(lines)
+    return format_table(table)
 
 
 def manual_l2_penalty(model, lam):

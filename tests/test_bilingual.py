@@ -1,4 +1,4 @@
-"""Tests of tests/tools/check_bilingual.py, the en/zh notebook step checker."""
+"""Tests of tools/check_bilingual.py, the en/zh notebook step checker."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_raw_cell
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-CHECKER_PATH = Path(__file__).resolve().parent / "tools" / "check_bilingual.py"
+CHECKER_PATH = REPO_ROOT / "tools" / "check_bilingual.py"
 
 
 EN_SETUP = """\

@@ -1,6 +1,6 @@
 """Binder and Colab links: one repository address, every link opens a notebook that exists.
 
-The address is pyproject.toml's ``[project.urls] Repository``; tests/tools/links.py writes the
+The address is pyproject.toml's ``[project.urls] Repository``; tools/links.py writes the
 README lesson tables and each notebook's badge line from it (``make links``). The tool itself is
 tested on a copy of the repository in a temporary folder.
 """
@@ -80,6 +80,7 @@ def test_the_repository_address_is_written_in_pyproject_only():
     files = [ROOT / "README.md", ROOT / "README.zh-CN.md", ROOT / "Makefile", *PATHS]
     files += [ROOT / n for n in ("environment.yml", "postBuild", "apt.txt") if (ROOT / n).exists()]
     files += sorted((ROOT / "l2lessons").glob("*.py")) + sorted((ROOT / "tests").rglob("*.py"))
+    files += sorted((ROOT / "tools").rglob("*.py"))
     files += DOCS
     for path in files:
         assert spelled not in path.read_text(encoding="utf-8").lower(), (
@@ -117,7 +118,7 @@ def test_readme_lesson_table_is_current_and_in_the_readme_language(readme):
         assert targets == [f"notebooks/{other}/{path.name}" for other in ("en", "en", "zh", "zh")]
 
 
-# --- the notebooks' own badges (added by `python tests/tools/links.py --notebooks`) --------
+# --- the notebooks' own badges (added by `python tools/links.py --notebooks`) --------
 
 
 @pytest.mark.parametrize("path", PATHS, ids=IDS)
@@ -127,7 +128,7 @@ def test_notebook_opens_with_its_own_binder_and_colab_badges(path):
     badge_lines = [line for line in first.split("\n") if links.is_badge_line(line)]
     assert len(badge_lines) == 1, (
         f"{path.name}: no badge line in the first Markdown cell; run "
-        "`python tests/tools/links.py --notebooks`"
+        "`python tools/links.py --notebooks`"
     )
     line = badge_lines[0]
     own = path.relative_to(ROOT).as_posix()

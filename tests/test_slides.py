@@ -1,6 +1,6 @@
 """`make slides`: offline reveal.js decks, one per notebook and language.
 
-tests/tools/build_slides.py builds them once into a temporary folder. The checks on the copied
+tools/build_slides.py builds them once into a temporary folder. The checks on the copied
 assets need npm (the first build installs the pinned reveal.js and MathJax into
 build/vendor/slides/, later builds reuse it); without npm they are skipped, and the checks on
 the decks themselves still run.
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 PATHS = sorted(NOTEBOOKS.glob("*/*.ipynb"))
 IDS = [f"{p.parent.name}/{p.name}" for p in PATHS]
-BUILDER_PATH = ROOT / "tests" / "tools" / "build_slides.py"
+BUILDER_PATH = ROOT / "tools" / "build_slides.py"
 
 pytestmark = pytest.mark.slow
 

@@ -1,6 +1,6 @@
 """Every offline deck (`make slides`), both languages, shown in a real browser at 1280×720.
 
-The decks are built once (tests/tools/build_slides.py) into a temporary folder and served
+The decks are built once (tools/build_slides.py) into a temporary folder and served
 from 127.0.0.1 only. For each deck: walk through every slide and sub-slide with every
 fragment shown, and check that nothing overflows the slide. reveal.js lays a slide out at
 its configured size (1280×720, set by build_slides.py) and then scales the whole slide to

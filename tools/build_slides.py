@@ -1,6 +1,6 @@
 """Export every lesson as a reveal.js deck that presents offline (`make slides`).
 
-    python tests/tools/build_slides.py [--out build/slides] [--notebooks notebooks]
+    python tools/build_slides.py [--out build/slides] [--notebooks notebooks]
 
 writes
 
@@ -16,7 +16,7 @@ Every deck loads its scripts and styles from ``../_static/`` by relative URL, no
 CDN, so the whole folder can be zipped and presented from a laptop with no internet.
 
 The assets are the ones nbconvert's reveal template expects (reveal.js 4, MathJax 2.7,
-RequireJS, jQuery), pinned with their checksums in ``tests/tools/slides_vendor/`` (a
+RequireJS, jQuery), pinned with their checksums in ``tools/slides_vendor/`` (a
 ``package.json`` and its ``package-lock.json``). The first build installs them with
 ``npm ci`` into the git-ignored ``build/vendor/slides/`` and later builds reuse that copy;
 only the files a deck needs are copied into ``_static``.
@@ -46,7 +46,7 @@ from jinja2 import DictLoader
 from nbconvert import SlidesExporter
 from traitlets.config import Config
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 VENDOR_SPEC = Path(__file__).resolve().parent / "slides_vendor"
 VENDOR_DIR = ROOT / "build" / "vendor" / "slides"
 LANGS = {"en": "en", "zh": "zh"}  # notebook folder -> HTML lang (nbconvert takes ISO 639-1 only)

@@ -8,7 +8,7 @@ Chinese notebook must contain Chinese characters.  Outputs are not compared.
 
 Usage::
 
-    python tests/tools/check_bilingual.py [ROOT]
+    python tools/check_bilingual.py [ROOT]
 
 ROOT is the folder holding ``en/`` and ``zh/``; by default the ``notebooks``
 folder of the repository.  Each problem is printed on its own line, prefixed
@@ -27,7 +27,7 @@ from pathlib import Path
 
 import nbformat
 
-DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "notebooks"
+DEFAULT_ROOT = Path(__file__).resolve().parents[1] / "notebooks"
 
 # Placeholder that stands in for an IPython magic or shell line while tokenizing;
 # the magic line's own text is put back into the normalized token sequence.

@@ -1,6 +1,6 @@
 """Re-execute notebooks in place, top to bottom in a fresh kernel, storing their outputs.
 
-Usage: python tests/tools/execute_notebooks.py [PATH ...]   (folders or .ipynb files;
+Usage: python tools/execute_notebooks.py [PATH ...]   (folders or .ipynb files;
 default: the repository's notebooks/ folder). Used by `make notebooks`.
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 

@@ -1,10 +1,10 @@
 """Binder and Colab links, all derived from the one repository address in pyproject.toml.
 
-    python tests/tools/links.py                # README lesson tables and notebook badges
-    python tests/tools/links.py --readmes      # only the tables in README.md, README.zh-CN.md
-    python tests/tools/links.py --notebooks    # only the badge line of every notebook
-    python tests/tools/links.py --check        # change nothing; exit 1 if anything is stale
-    python tests/tools/links.py --root DIR     # work on a copy of the repository
+    python tools/links.py                # README lesson tables and notebook badges
+    python tools/links.py --readmes      # only the tables in README.md, README.zh-CN.md
+    python tools/links.py --notebooks    # only the badge line of every notebook
+    python tools/links.py --check        # change nothing; exit 1 if anything is stale
+    python tools/links.py --root DIR     # work on a copy of the repository
 
 The address is ``[project.urls] Repository`` in pyproject.toml (``https://github.com/OWNER/REPO``);
 nothing else in the repository spells it out. From it:
@@ -29,7 +29,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 LANGS = ("en", "zh")
 READMES = {"README.md": "en", "README.zh-CN.md": "zh"}
 
@@ -227,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         paths = stale(root, readmes, notebooks)
         for path in paths:
-            print(f"stale links: {rel(path, root)} (run: python tests/tools/links.py)")
+            print(f"stale links: {rel(path, root)} (run: python tools/links.py)")
         return 1 if paths else 0
     changed = 0
     for path, text in wanted(root, readmes, notebooks).items():
