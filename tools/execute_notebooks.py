@@ -47,12 +47,22 @@ def notebook_client(path: Path, timeout: int = 600):
     return nb, client
 
 
+def strip_solutions(nb) -> None:
+    """Drop the stored outputs of reference-solution cells (tag ``solution``): they ran, but
+    nothing on the page shows an answer before the student asks for it."""
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "solution" in cell.metadata.get("tags", []):
+            cell.outputs = []
+            cell.execution_count = None
+
+
 def execute(path: Path, timeout: int = 600) -> float:
     """Run one notebook in place; return the seconds it took."""
     nb, client = notebook_client(path, timeout)
     start = time.perf_counter()
     client.execute()
     seconds = time.perf_counter() - start
+    strip_solutions(nb)
     nbformat.write(nb, path)
     return seconds
 
