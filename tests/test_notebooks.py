@@ -121,7 +121,7 @@ def test_lesson_anatomy(path):
     }[path.parent.name]
     for heading in headings:
         assert re.search(rf"^#+ .*{heading}", text, flags=re.M), f"no '{heading}' heading"
-    checks = re.compile(r"\bcheck(_value)?\(")
+    checks = re.compile(r"\b(grade|check)\(")
     assert any(checks.search(c.source) for c in code_cells(load(path))), "no self-checking exercise"
 
 

@@ -53,7 +53,6 @@ def strip_solutions(nb) -> None:
     for cell in nb.cells:
         if cell.cell_type == "code" and "solution" in cell.metadata.get("tags", []):
             cell.outputs = []
-            cell.execution_count = None
 
 
 def execute(path: Path, timeout: int = 600) -> float:
