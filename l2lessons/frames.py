@@ -40,6 +40,8 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
+from . import notebook
+
 __all__ = ["Frames", "Scrubber"]
 
 
@@ -230,7 +232,24 @@ class Scrubber:
     """
 
     def __init__(self, frames: Frames, start: int, alt: str = ""):
-        self.frames, self.start, self.alt = frames, int(start), str(alt)
+        self.frames, self.start = frames, int(start)
+        self.alt = str(alt) or self.default_alt()
+
+    def default_alt(self, lang: str | None = None) -> str:
+        """A text alternative naming what the control moves, in the notebook's language."""
+        lang = lang or notebook.language()
+        fr = self.frames
+        spans = []
+        for name in fr.names:
+            first, last = fr.label(name, 0), fr.label(name, len(fr.grids[name]) - 1)
+            spans.append(
+                f"{fr.captions[name]} 从 {first} 到 {last}"
+                if lang == "zh"
+                else f"{fr.captions[name]} from {first} to {last}"
+            )
+        if lang == "zh":
+            return f"预先画好的 {len(fr)} 幅图，{'，'.join(spans)}；拖动控件即可切换。"
+        return f"{len(fr)} pre-drawn figures, {', '.join(spans)}; move the control to switch."
 
     def _repr_html_(self) -> str:
         fr = self.frames
@@ -267,4 +286,6 @@ class Scrubber:
         )
 
     def __repr__(self) -> str:
+        if notebook.language() == "zh":
+            return f"<拖动条：{len(self.frames)} 幅图，轴 {self.frames.names}>"
         return f"<Scrubber over {len(self.frames)} frames, axes {self.frames.names}>"

@@ -212,3 +212,18 @@ def test_explorer_sliders_and_scrubbers_are_labelled_lambda():
     view = explorer.show(0.1, 0.1)
     assert [s.description for s in view.sliders.values()] == ["λ", "lr"]
     assert "λ <input" in explorer.scrubber(0.1, 0.1)._repr_html_()
+
+
+def test_every_scrubber_has_a_text_alternative_in_the_notebook_language(frames_2d, monkeypatch):
+    from l2lessons import notebook
+
+    for lang, words in (("en", "pre-drawn figures"), ("zh", "预先画好的")):
+        monkeypatch.setitem(notebook._state, "lang", lang)
+        scrubber = frames_2d.scrubber()
+        parsed = _Collect()
+        parsed.feed(scrubber._repr_html_())
+        (img,) = parsed.imgs
+        assert words in img["alt"] and "lam" in img["alt"], img["alt"]
+        assert ("拖动条" in repr(scrubber)) == (lang == "zh")
+    given = frames_2d.scrubber(alt="The penalty λw² for 13 values of λ")
+    assert given.alt == "The penalty λw² for 13 values of λ"
