@@ -13,16 +13,18 @@ SETUP  ?=
 # The course's models are small: one BLAS thread is fastest and keeps results reproducible.
 ONE_THREAD := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 
-.PHONY: lab lab-zh test lint unit notebooks check-bilingual bench slides links clean help
+.PHONY: lab lab-zh test test-colab lint unit notebooks check-bilingual bench slides links clean help
 
 help:
 	@echo "make lab       open the course in JupyterLab (ARGS='--no-browser --port 8899' passes options)"
 	@echo "make lab-zh    the same, on the Chinese start page, with JupyterLab's menus in Chinese"
 	@echo "make test      ruff + unit tests + nbval over every notebook, both languages"
+	@echo "make test-colab  every lesson in a Colab-like environment (installs the course itself)"
 	@echo "make notebooks re-execute every notebook in place (stores fresh outputs)"
 	@echo "make check-bilingual   compare notebooks/en with notebooks/zh"
 	@echo "make slides    export every notebook as an offline reveal.js deck into build/slides/"
-	@echo "make links     regenerate the Binder/Colab links: README lesson tables, notebook badges"
+	@echo "make links     regenerate the Binder/Colab links and the lessons' install cell (from"
+	@echo "               pyproject.toml); HUB=https://... prints nbgitpuller links for a JupyterHub"
 	@echo "make bench     benchmarks (notebook time and memory, sliders, MLP, ridge path) with"
 	@echo "               PASS/MISS per target, also written to build/bench.json;"
 	@echo "               SETUP=1 adds a first-time setup in a fresh clone (see docs/benchmarks.md)"
@@ -31,7 +33,7 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet "$(TORCH)"
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[lab,test]"
 	@touch $(STAMP)
 
 lab: $(STAMP)
@@ -61,14 +63,19 @@ notebooks: $(STAMP)
 slides: $(STAMP)
 	$(BIN)/python tools/build_slides.py --out build/slides
 
+HUB ?=
 links: $(STAMP)
-	$(BIN)/python tools/links.py
+	$(BIN)/python tools/links.py $(if $(HUB),--hub "$(HUB)")
 
 bench: $(STAMP)
 	$(ONE_THREAD) $(BIN)/python bench/bench.py $(if $(filter-out 0,$(SETUP)),--setup)
 
 test: lint
-	$(ONE_THREAD) $(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env -p no:cacheprovider
+	$(ONE_THREAD) $(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env -p no:cacheprovider -m "not colab"
+
+# Every lesson, both languages, in a fresh environment holding only what Colab preinstalls.
+test-colab: $(STAMP)
+	$(ONE_THREAD) $(BIN)/python -m pytest tests/test_colab.py -m colab -p no:cacheprovider -s
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache

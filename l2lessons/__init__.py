@@ -11,5 +11,5 @@ Plumbing: :func:`setup` and :func:`tr` (:mod:`~l2lessons.notebook`),
 
 from .notebook import environment_report, setup, tr
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 __all__ = ["__version__", "environment_report", "setup", "tr"]

@@ -1,8 +1,11 @@
 """Find a font that can draw Chinese in matplotlib figures (plumbing).
 
-matplotlib keeps a font cache in the user's home folder that can predate a font
-installed later; so besides the fonts matplotlib already knows, this module looks
-in the usual system font folders and registers what it finds.
+A system font wins when there is one. matplotlib keeps a font cache in the user's home
+folder that can predate a font installed later; so besides the fonts matplotlib already
+knows, this module looks in the usual system font folders and registers what it finds.
+Without any system CJK font (a bare Linux, Colab), it registers the Noto Sans CJK
+collection that the PyPI package ``noto-cjk-sans-otc`` (a dependency of the course,
+OFL-1.1) installs, so Chinese labels need nothing but pip.
 """
 
 from __future__ import annotations
@@ -15,7 +18,10 @@ from pathlib import Path
 from matplotlib import font_manager
 from matplotlib.ft2font import FT2Font
 
-__all__ = ["SAMPLE", "find_cjk_font", "font_covers"]
+__all__ = ["PYPI_FAMILY", "SAMPLE", "find_cjk_font", "font_covers", "pypi_font_path"]
+
+#: The family of the PyPI font's collection drawn for Simplified Chinese (its first face is HK).
+PYPI_FAMILY = "Noto Sans CJK SC"
 
 #: Characters a usable font must draw (common words of the course).
 SAMPLE = "正则化权重衰减范数过拟合梯度下降岭回归损失函数"
@@ -111,18 +117,42 @@ def _register_system_fonts() -> None:
                     continue
 
 
+def pypi_font_path() -> str | None:
+    """Path of the Noto Sans CJK collection of the ``noto-cjk-sans-otc`` package, if installed."""
+    try:
+        from noto_cjk_sans_otc import FONT_PATH
+    except ImportError:
+        return None
+    path = str(FONT_PATH)
+    return path if Path(path).is_file() else None
+
+
+def _register_pypi_font() -> str | None:
+    path = pypi_font_path()
+    if path is None or not font_covers(path):
+        return None
+    if path not in {e.fname for e in font_manager.fontManager.ttflist}:
+        font_manager.fontManager.addfont(path)  # every face of the collection
+    names = {e.name for e in font_manager.fontManager.ttflist if e.fname == path}
+    return PYPI_FAMILY if PYPI_FAMILY in names else None
+
+
+def _system_font() -> str | None:
+    ttflist = [e for e in font_manager.fontManager.ttflist if e.fname != pypi_font_path()]
+    found = _pick([e for e in ttflist if e.name in PREFERRED])
+    if found:
+        return found
+    _register_system_fonts()
+    return _pick([e for e in font_manager.fontManager.ttflist if e.fname != pypi_font_path()])
+
+
 @lru_cache(maxsize=1)
 def find_cjk_font() -> str | None:
     """Name of a font family that draws Chinese, or None when there is none.
 
-    Checks real glyph coverage (not font names), skips matplotlib's bundled
-    "Last Resort" font, and registers fonts from the system folders that
-    matplotlib's cache missed.
+    A system font first: checks real glyph coverage (not font names), skips matplotlib's
+    bundled "Last Resort" font, and registers fonts from the system folders that
+    matplotlib's cache missed. Else the font of the ``noto-cjk-sans-otc`` package
+    (registered with matplotlib, family :data:`PYPI_FAMILY`).
     """
-    ttflist = font_manager.fontManager.ttflist
-    preferred = [e for e in ttflist if e.name in PREFERRED]
-    found = _pick(preferred)
-    if found:
-        return found
-    _register_system_fonts()
-    return _pick(font_manager.fontManager.ttflist)
+    return _system_font() or _register_pypi_font()

@@ -9,6 +9,7 @@ install a font.
 from __future__ import annotations
 
 import importlib.metadata
+import os
 import platform
 import random
 import re
@@ -52,9 +53,11 @@ STYLE = {
 
 NO_FONT_WARNING = (
     "No font with Chinese glyphs was found, so figure labels are shown in English. "
-    "Install one (Debian/Ubuntu: `sudo apt install fonts-noto-cjk`; macOS and Windows "
-    "include one) and restart the kernel. / 未找到可显示中文的字体，图中标签暂用英文；"
-    "请安装中文字体（如 Debian/Ubuntu：`sudo apt install fonts-noto-cjk`）后重启内核。"
+    "Install one (`pip install noto-cjk-sans-otc`, a dependency of the course; or Debian/Ubuntu: "
+    "`sudo apt install fonts-noto-cjk`; macOS and Windows include one) and restart the kernel. / "
+    "未找到可显示中文的字体，图中标签暂用英文；请安装中文字体（`pip install noto-cjk-sans-otc`，"
+    "或 Debian/Ubuntu：`sudo apt install fonts-noto-cjk`；macOS 和 Windows 自带中文字体）"
+    "后重启内核。"
 )
 
 _state = {"lang": "en", "labels": "en", "font": None, "seed": None}
@@ -83,6 +86,11 @@ def setup(lang: str = "en", seed: int = 0) -> None:
         Seed for ``random``, NumPy and PyTorch (import torch before calling
         ``setup`` to have it seeded).
 
+    Notes
+    -----
+    Sets ``KERAS_BACKEND=torch`` unless Keras is already imported: the course runs Keras 3
+    on PyTorch, also where the environment says otherwise (Colab's default is TensorFlow).
+
     Warns
     -----
     UserWarning
@@ -92,6 +100,8 @@ def setup(lang: str = "en", seed: int = 0) -> None:
     global _warned
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}, got {lang!r}.")
+    if "keras" not in sys.modules:  # Keras 3 reads its backend once, when first imported
+        os.environ["KERAS_BACKEND"] = "torch"  # the course's (Colab's default is tensorflow)
     seed_everything(seed)
     mpl.rcParams.update(STYLE)
     font = find_cjk_font()
@@ -136,14 +146,15 @@ class EnvironmentReport:
         return not self.missing
 
 
-#: Packages the course needs, with the oldest version it is tested against.
+#: Packages the lessons need, with the oldest version allowed (pyproject.toml's lower bounds,
+#: tests/test_packaging.py checks). JupyterLab is not among them: Colab runs the lessons without.
 REQUIRED = {
     "numpy": "1.24",
     "matplotlib": "3.7",
-    "ipywidgets": "8.0",
+    "ipywidgets": "7.6",
     "scikit-learn": "1.3",
     "torch": "2.1",
-    "jupyterlab": "4.0",
+    "keras": "3.0",
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import urllib.parse
 from pathlib import Path
 
 import links
@@ -83,7 +84,11 @@ def test_the_repository_address_is_written_in_pyproject_only():
     files += sorted((ROOT / "tools").rglob("*.py"))
     files += DOCS
     for path in files:
-        assert spelled not in path.read_text(encoding="utf-8").lower(), (
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".ipynb":  # the generated install cell names it; nothing else may
+            nb = json.loads(text)
+            text = "".join(links.source(c) for c in nb["cells"] if not links.is_install_cell(c))
+        assert spelled not in text.lower(), (
             f"{path.relative_to(ROOT)} spells the repository address; derive it from pyproject.toml"
         )
 
@@ -136,6 +141,44 @@ def test_notebook_opens_with_its_own_binder_and_colab_badges(path):
     binder_alt, colab_alt = links.ALT[path.parent.name]
     assert f"[![{binder_alt}]" in line and f"[![{colab_alt}]" in line, "alt text language"
     assert links.notebook_with_badges(path, ROOT, REPO) == links.read(path), "run: make links"
+
+
+@pytest.mark.parametrize("path", PATHS, ids=IDS)
+def test_the_first_code_cell_installs_the_package_from_the_pinned_ref(path):
+    """Colab and bare Pythons install the course non-editable, from the repository's ref."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    first = next(c for c in nb["cells"] if c["cell_type"] == "code")
+    assert links.is_install_cell(first), f"{path.name}: run `make links`"
+    code = links.source(first)
+    assert code == links.install_source(REPO, links.install_ref(ROOT), path.parent.name)
+    assert f'"l2lessons @ git+https://github.com/{REPO.owner}/{REPO.name}@' in code
+    assert "L2LESSONS_PIP_SPEC" in code and "-e" not in code.split()
+    assert first["metadata"]["slideshow"]["slide_type"] == "skip"
+    compile(code, path.name, "exec")  # plain Python: no magics, runs anywhere
+
+
+def test_install_ref_is_the_release_tag_of_this_version():
+    import tomllib
+
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert links.install_ref(ROOT) == f"v{data['project']['version']}"
+
+
+def test_hub_links_pull_the_repository_and_open_each_lesson(capsys):
+    assert links.main(["--hub", "https://hub.example.edu/"]) == 0
+    table = capsys.readouterr().out
+    rows = [line for line in table.splitlines() if re.match(r"\| \d+ \|", line)]
+    assert len(rows) == len(sorted((ROOT / "notebooks" / "en").glob("*.ipynb")))
+    for url in re.findall(r"\((https://[^)]+)\)", table):
+        parts = urllib.parse.urlsplit(url)
+        assert (parts.netloc, parts.path) == ("hub.example.edu", "/hub/user-redirect/git-pull")
+        query = urllib.parse.parse_qs(parts.query)
+        assert query["repo"] == [f"https://github.com/{REPO.owner}/{REPO.name}"]
+        assert query["branch"] == ["main"]
+        target = query["urlpath"][0].removeprefix(f"lab/tree/{REPO.name}/")
+        assert (ROOT / target).is_file(), target
+    with pytest.raises(SystemExit, match="hub's address"):
+        links.main(["--hub", "hub.example.edu"])
 
 
 # --- the tool, on a copy ------------------------------------------------------------------
@@ -203,6 +246,9 @@ def test_a_new_address_replaces_every_link(copy):
     assert links.main(["--root", str(copy)]) == 0
     texts = [markdown_of(copy / n) for n in READMES]
     texts += [markdown_of(p) for p in sorted((copy / "notebooks").glob("*/*.ipynb"))]
+    for path in sorted((copy / "notebooks").glob("*/*.ipynb")):
+        install = next(c for c in cells(path) if links.is_install_cell(c))
+        assert '"l2lessons @ git+https://github.com/a/b@' in links.source(install)
     for text in texts:
         urls = link_urls(text)
         assert urls and all("/a/b/" in u for u in urls)

@@ -253,6 +253,7 @@ def test_prerelease_below_the_minimum_is_reported(monkeypatch):
 
 
 def test_font_covers_false_for_dejavu_true_for_noto_cjk():
+    fonts.find_cjk_font()  # registers Noto Sans CJK SC: the system's, or else the PyPI package's
     dejavu = font_manager.findfont("DejaVu Sans")
     assert dejavu.endswith("DejaVuSans.ttf")
     assert not fonts.font_covers(dejavu, fonts.SAMPLE)
@@ -285,18 +286,37 @@ def test_find_cjk_font_returns_a_covering_family():
         fonts.find_cjk_font.cache_clear()
 
 
+def system_cjk_fonts() -> list[str]:
+    """CJK font files in the system font folders (not the PyPI package's)."""
+    return [
+        str(p)
+        for d in fonts._font_dirs()
+        for p in d.rglob("*")
+        if p.suffix.lower() in {".ttf", ".otf", ".ttc"}
+        and any(h in p.name.lower() for h in fonts._NAME_HINTS)
+        and file_draws(str(p), "正则化")
+    ]
+
+
+needs_system_font = pytest.mark.skipif(
+    not system_cjk_fonts(),
+    reason="no system CJK font here (Debian/Ubuntu: apt-get install fonts-noto-cjk); "
+    "the PyPI font is tested on its own below",
+)
+
+
 @pytest.fixture
 def stale_font_cache(monkeypatch):
     """matplotlib's font list as if its cache predated the CJK fonts (restored afterwards)."""
     ttflist = font_manager.fontManager.ttflist
     without_cjk = [e for e in ttflist if not file_draws(e.fname, "正则化")]
-    assert len(without_cjk) < len(ttflist)  # there were CJK fonts to hide
     monkeypatch.setattr(font_manager.fontManager, "ttflist", list(without_cjk))
     fonts.find_cjk_font.cache_clear()
     yield without_cjk
     fonts.find_cjk_font.cache_clear()
 
 
+@needs_system_font
 def test_find_cjk_font_scans_system_folders_when_cache_is_stale(stale_font_cache):
     names_before = {e.name for e in stale_font_cache}
     family = fonts.find_cjk_font()
@@ -305,3 +325,18 @@ def test_find_cjk_font_scans_system_folders_when_cache_is_stale(stale_font_cache
     added = [e for e in font_manager.fontManager.ttflist if e.name == family]
     assert added and all(file_draws(e.fname, fonts.SAMPLE) for e in added)
     assert family in fonts.PREFERRED  # fonts-noto-cjk provides preferred families
+    assert all(e.fname != fonts.pypi_font_path() for e in added)  # a system font wins
+
+
+def test_without_any_system_font_the_pypi_font_draws_chinese(stale_font_cache, monkeypatch):
+    """A bare machine: no CJK font in the system folders, none in matplotlib's cache."""
+    monkeypatch.setattr(fonts, "_font_dirs", lambda: [])
+    path = fonts.pypi_font_path()
+    assert path is not None, "noto-cjk-sans-otc is a dependency of the course"
+    assert fonts.find_cjk_font() == fonts.PYPI_FAMILY
+    registered = [e for e in font_manager.fontManager.ttflist if e.name == fonts.PYPI_FAMILY]
+    assert [e.fname for e in registered] == [path] and file_draws(path, fonts.SAMPLE)
+    setup(lang="zh")
+    assert notebook.label_language() == "zh"
+    messages = render(TITLE, xlabel=tr("penalty strength λ", "正则化强度 λ"))
+    assert not [m for m in messages if "missing" in m.lower()], messages

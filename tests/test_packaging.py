@@ -14,6 +14,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # conda-forge names that differ from PyPI names
 CONDA_TO_PYPI = {"pytorch-cpu": "torch", "pytorch": "torch"}
 NOT_PACKAGES = {"python", "pip"}
+# Not on conda-forge: the conda route installs it with pip, next to the course package.
+PIP_ONLY = {"noto-cjk-sans-otc"}
 
 
 def _name_and_spec(requirement: str) -> tuple[str, str]:
@@ -41,7 +43,11 @@ def conda_requirements() -> dict:
 
 
 def test_environment_yml_and_pyproject_list_the_same_packages():
-    assert conda_requirements() == pyproject_requirements()
+    pypi = {k: v for k, v in pyproject_requirements().items() if k not in PIP_ONLY}
+    assert conda_requirements() == pypi
+    readme = (ROOT / "README.md").read_text()
+    for name in PIP_ONLY:  # the conda route's one pip line brings what conda-forge lacks
+        assert re.search(rf"pip install --no-deps -e \. .*{name}", readme), name
 
 
 def test_environment_yml_uses_conda_forge_and_cpu_pytorch():
@@ -65,7 +71,7 @@ def test_the_setup_path_pins_the_cpu_torch_build_and_pyproject_allows_it():
         tuple(int(x) for x in lower.split(".")) <= version < tuple(int(x) for x in upper.split("."))
     )
     # torch is installed before the package, so pip sees the range satisfied
-    assert makefile.index('"$(TORCH)"') < makefile.index('-e ".[test]"')
+    assert makefile.index('"$(TORCH)"') < makefile.index('-e ".[lab,test]"')
 
 
 def test_ci_installs_the_chinese_font_and_runs_the_readme_test_command():
@@ -73,3 +79,21 @@ def test_ci_installs_the_chinese_font_and_runs_the_readme_test_command():
     assert "fonts-noto-cjk" in ci
     assert "make test" in ci
     assert "make test" in (ROOT / "README.md").read_text()
+
+
+def test_the_environment_report_asks_for_pyproject_lower_bounds():
+    from l2lessons.notebook import REQUIRED
+
+    reqs = pyproject_requirements()
+    for name, minimum in REQUIRED.items():
+        assert re.search(rf">={re.escape(minimum)}(,|$)", reqs[name]), (name, reqs[name])
+
+
+def test_lab_tools_are_an_extra_not_a_dependency():
+    """Colab installs the package without JupyterLab, RISE or the language pack."""
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    core = {_name_and_spec(r)[0] for r in data["dependencies"]}
+    lab = {_name_and_spec(r)[0] for r in data["optional-dependencies"]["lab"]}
+    assert {"jupyterlab", "jupyterlab-rise", "jupyterlab-language-pack-zh-cn"} <= lab
+    assert not core & lab
+    assert not [r for r in data["dependencies"] if "==" in r], "loose lower bounds only"

@@ -1,10 +1,12 @@
-"""Binder and Colab links, all derived from the one repository address in pyproject.toml.
+"""Binder, Colab and JupyterHub links and the lessons' install cell, all derived from the one
+repository address in pyproject.toml.
 
-    python tools/links.py                # README lesson tables and notebook badges
+    python tools/links.py                # README lesson tables, notebook badges, install cells
     python tools/links.py --readmes      # only the tables in README.md, README.zh-CN.md
-    python tools/links.py --notebooks    # only the badge line of every notebook
+    python tools/links.py --notebooks    # only the badge line and install cell of every notebook
     python tools/links.py --check        # change nothing; exit 1 if anything is stale
     python tools/links.py --root DIR     # work on a copy of the repository
+    python tools/links.py --hub URL      # print nbgitpuller links for a JupyterHub (writes nothing)
 
 The address is ``[project.urls] Repository`` in pyproject.toml (``https://github.com/OWNER/REPO``);
 nothing else in the repository spells it out. From it:
@@ -14,7 +16,12 @@ nothing else in the repository spells it out. From it:
   README's language, read from the notebook's "Lesson N · …" / "第 N 课 · …" heading) with the
   Binder and Colab links of the English and the Chinese notebook;
 * each notebook's first Markdown cell gets a line with its own Binder and Colab badges (alt text
-  in the notebook's language), right under the title; an existing badge line is replaced.
+  in the notebook's language), right under the title; an existing badge line is replaced;
+* each notebook's first code cell is the install cell (tag ``install``): where ``l2lessons`` is
+  not importable (Colab, a bare Python) it pip-installs the package, non-editable, from the
+  repository at ``[tool.l2lessons] install-ref``, or from ``$L2LESSONS_PIP_SPEC`` when set;
+* ``--hub URL`` prints, for a JupyterHub at URL, the nbgitpuller link of every lesson: one click
+  copies (or updates) the course into the student's hub account and opens that lesson.
 
 Re-running changes nothing when everything is current; a notebook is rewritten only when its
 badge line changes, byte for byte as nbformat writes it, with every other cell untouched.
@@ -28,9 +35,21 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGS = ("en", "zh")
+INSTALL_TAG = "install"
+INSTALL_COMMENT = {
+    "en": (
+        "# Colab, or a Python without the course package: install it first (once, about a minute).",
+        "# Set L2LESSONS_PIP_SPEC to install it from elsewhere (a path, a wheel, a git URL).",
+    ),
+    "zh": (
+        "# 在 Colab 或没有装课程软件包的 Python 里，先装上课程软件包（只需一次，约一分钟）。",
+        "# 设置环境变量 L2LESSONS_PIP_SPEC 可以改从别处安装（路径、wheel 文件或 git 地址）。",
+    ),
+}
 READMES = {"README.md": "en", "README.zh-CN.md": "zh"}
 
 BINDER_BADGE = "https://mybinder.org/badge_logo.svg"
@@ -58,6 +77,25 @@ class Repo:
     def colab(self, path: str) -> str:
         return f"https://colab.research.google.com/github/{self.owner}/{self.name}/blob/main/{path}"
 
+    @property
+    def url(self) -> str:
+        return f"https://github.com/{self.owner}/{self.name}"
+
+    def pip_spec(self, ref: str) -> str:
+        """The pip requirement that installs the course package from this repository at ``ref``."""
+        return f"l2lessons @ git+{self.url}@{ref}"
+
+    def hub(self, hub: str, path: str, branch: str = "main") -> str:
+        """An nbgitpuller link: copy the repository into a JupyterHub account, open ``path``."""
+        query = urlencode(
+            {
+                "repo": self.url,
+                "branch": branch,
+                "urlpath": f"lab/tree/{self.name}/{path}",
+            }
+        )
+        return f"{hub.rstrip('/')}/hub/user-redirect/git-pull?{query}"
+
     def badges(self, path: str, lang: str) -> str:
         binder_alt, colab_alt = ALT[lang]
         return (
@@ -66,16 +104,31 @@ class Repo:
         )
 
 
-def repository(root: Path = ROOT) -> Repo:
-    """The repository named by pyproject.toml's [project.urls] Repository."""
+def _pyproject_value(root: Path, table: list[str], key: str) -> str:
+    """A string of pyproject.toml (``table`` is the path of keys to its table)."""
     text = (root / "pyproject.toml").read_text(encoding="utf-8")
     try:
         import tomllib  # Python 3.11+
     except ImportError:  # Python 3.10: the one line is enough
-        found = re.search(r'^Repository\s*=\s*"([^"]*)"', text, flags=re.M)
-        url = found.group(1) if found else ""
-    else:
-        url = tomllib.loads(text)["project"].get("urls", {}).get("Repository", "")
+        found = re.search(rf'^{re.escape(key)}\s*=\s*"([^"]*)"', text, flags=re.M)
+        return found.group(1) if found else ""
+    data = tomllib.loads(text)
+    for name in table:
+        data = data.get(name, {})
+    return data.get(key, "")
+
+
+def install_ref(root: Path = ROOT) -> str:
+    """The git ref the install cell installs from: ``[tool.l2lessons] install-ref``."""
+    ref = _pyproject_value(root, ["tool", "l2lessons"], "install-ref")
+    if not re.fullmatch(r"[A-Za-z0-9._/-]+", ref):
+        raise SystemExit(f"pyproject.toml: [tool.l2lessons] install-ref = {ref!r} is no git ref")
+    return ref
+
+
+def repository(root: Path = ROOT) -> Repo:
+    """The repository named by pyproject.toml's [project.urls] Repository."""
+    url = _pyproject_value(root, ["project", "urls"], "Repository")
     match = GITHUB.match(url)
     if not match:
         raise SystemExit(
@@ -145,11 +198,52 @@ def with_badges(text: str, badges: str) -> str:
     return "\n".join(lines[:end] + block + lines[end:])
 
 
+def install_source(repo: Repo, ref: str, lang: str) -> str:
+    """The install cell's code (comments in ``lang``; the code is the same in both languages)."""
+    return "\n".join(
+        [
+            *INSTALL_COMMENT[lang],
+            "import importlib.util",
+            "import os",
+            "import subprocess",
+            "import sys",
+            "",
+            'if importlib.util.find_spec("l2lessons") is None:',
+            f'    default = "{repo.pip_spec(ref)}"',
+            '    spec = os.environ.get("L2LESSONS_PIP_SPEC", default)',
+            '    subprocess.run([sys.executable, "-m", "pip", "install", "-q", spec], check=True)',
+            "    importlib.invalidate_caches()",
+        ]
+    )
+
+
+def is_install_cell(cell: dict) -> bool:
+    return cell["cell_type"] == "code" and INSTALL_TAG in cell.get("metadata", {}).get("tags", [])
+
+
+def with_install_cell(nb: dict, code: str) -> None:
+    """Make the notebook's first code cell the install cell with ``code`` (inserted if missing)."""
+    index, cell = next((i, c) for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code")
+    if not is_install_cell(cell):
+        cell = {
+            "cell_type": "code",
+            "execution_count": None,
+            "metadata": {"slideshow": {"slide_type": "skip"}, "tags": [INSTALL_TAG]},
+            "outputs": [],
+            "source": [],
+        }
+        nb["cells"].insert(index, cell)
+    if source(cell) != code:
+        cell["source"] = code.splitlines(keepends=True)
+
+
 def notebook_with_badges(path: Path, root: Path, repo: Repo) -> str:
     nb = load(path)
+    lang = path.parent.name
     cell = first_markdown(nb)
-    text = with_badges(source(cell), repo.badges(rel(path, root), path.parent.name))
+    text = with_badges(source(cell), repo.badges(rel(path, root), lang))
     cell["source"] = text.splitlines(keepends=True)
+    with_install_cell(nb, install_source(repo, install_ref(root), lang))
     return dump(nb)
 
 
@@ -193,6 +287,20 @@ def readme_with_table(readme: Path, root: Path, repo: Repo) -> str:
     return BLOCK.sub(lambda _: block, text, count=1)
 
 
+def hub_table(root: Path, repo: Repo, hub: str) -> str:
+    """A Markdown table of every lesson's nbgitpuller link for the JupyterHub at ``hub``."""
+    if not re.match(r"^https?://[^\s/]+", hub):
+        raise SystemExit(
+            f"--hub needs the hub's address, such as https://hub.example.edu, got {hub!r}"
+        )
+    rows = ["| # | lesson | English | 中文 |", "|---|---|---|---|"]
+    for path in sorted((root / "notebooks" / "en").glob("*.ipynb")):
+        number = int(path.stem.split("_")[0]) if path.stem[:2].isdigit() else path.stem
+        links = [f"[open]({repo.hub(hub, f'notebooks/{lang}/{path.name}')})" for lang in LANGS]
+        rows.append(f"| {number} | {lesson_title(path)} | {' | '.join(links)} |")
+    return "\n".join(rows)
+
+
 # --- main ---------------------------------------------------------------------------------
 
 
@@ -220,7 +328,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--notebooks", action="store_true", help="only the notebook badges")
     parser.add_argument("--check", action="store_true", help="change nothing, exit 1 if stale")
     parser.add_argument("--root", type=Path, default=ROOT, help="the repository (default: this)")
+    parser.add_argument("--hub", metavar="URL", help="print nbgitpuller links for this JupyterHub")
     args = parser.parse_args(argv)
+    if args.hub:
+        print(hub_table(args.root.resolve(), repository(args.root.resolve()), args.hub))
+        return 0
     both = not (args.readmes or args.notebooks)
     root = args.root.resolve()
     readmes, notebooks = args.readmes or both, args.notebooks or both

@@ -7,6 +7,7 @@ and say why; CI installs Debian's ``chromium`` so they always run there.
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import urllib.request
 from pathlib import Path
@@ -29,8 +30,11 @@ def pytest_collection_modifyitems(items):
 
 def need_chromium():
     """Skip, saying why, where Chromium or Playwright is missing."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"browser tests need Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
+    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
+        pytest.skip(
+            f"browser tests need Chromium at {CHROMIUM} (Debian: apt-get install chromium); "
+            "every other test runs without it"
+        )
     pytest.importorskip("playwright", reason="browser tests need the playwright package")
 
 
