@@ -147,7 +147,7 @@ def lint_python(path: Path) -> list[tuple[str, str, str]]:
     """Findings in the Chinese string literals of a Python module."""
     findings: list = []
     for literal in chinese_strings(path.read_text(encoding="utf-8")):
-        _scan(literal, STRINGS, path.name, findings)
+        _scan(literal, STRINGS, path.relative_to(path.parents[1]).as_posix(), findings)
     return findings
 
 
@@ -166,7 +166,7 @@ def lint(root: Path = ROOT) -> list[tuple[str, str, str]]:
     for path in [root / "README.zh-CN.md", *sorted((root / "docs").glob("*.zh-CN.md"))]:
         if path.exists():
             findings += lint_docs(path)
-    for path in sorted((root / "l2lessons").glob("*.py")):
+    for path in sorted((root / "l2lessons").rglob("*.py")):
         findings += lint_python(path)
     return findings
 
