@@ -97,3 +97,21 @@ def test_lab_tools_are_an_extra_not_a_dependency():
     assert {"jupyterlab", "jupyterlab-rise", "jupyterlab-language-pack-zh-cn"} <= lab
     assert not core & lab
     assert not [r for r in data["dependencies"] if "==" in r], "loose lower bounds only"
+
+
+@pytest.mark.parametrize("readme", ["README.md", "README.zh-CN.md"])
+def test_the_readme_commands_without_make_do_what_make_does(readme):
+    """Windows has no make: the README spells out the same install and test commands."""
+    text = (ROOT / readme).read_text(encoding="utf-8")
+    block = re.search(r"### [^\n]*`make`[^\n]*\n.*?```bash\n(.*?)```", text, re.S).group(1)
+    makefile = (ROOT / "Makefile").read_text()
+    torch_pin = re.search(r"TORCH\s*:=\s*(\S+)", makefile).group(1)
+    assert f"python -m pip install {torch_pin}\n" in block
+    extras = re.search(r'pip install --quiet (-e "\.\[[^]]+\]")', makefile).group(1)
+    assert f"python -m pip install {extras}\n" in block
+    test_line = re.search(
+        r"\ntest: lint\n\t\$\(ONE_THREAD\) \$\(BIN\)/python (-m pytest [^\n]+)", makefile
+    )
+    wanted = test_line.group(1).replace(" -p no:cacheprovider", "")
+    assert f"python {wanted}" in block
+    assert block.index(torch_pin) < block.index(extras), "torch first, so pip keeps the CPU build"
