@@ -27,7 +27,9 @@ help:
 	@echo "               pyproject.toml); HUB=https://... prints nbgitpuller links for a JupyterHub"
 	@echo "make bench     benchmarks (notebook time and memory, sliders, MLP, ridge path) with"
 	@echo "               PASS/MISS per target, also written to build/bench.json;"
-	@echo "               SETUP=1 adds a first-time setup in a fresh clone (see docs/benchmarks.md)"
+	@echo "               SETUP=1 adds a first-time setup in a fresh clone (see docs/benchmarks.md);"
+	@echo "               BASELINE=REF times each notebook against its version at git REF (ratio);"
+	@echo "               ONLY='04_ 05_' only the notebooks whose path contains one of the texts"
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -67,8 +69,11 @@ HUB ?=
 links: $(STAMP)
 	$(BIN)/python tools/links.py $(if $(HUB),--hub "$(HUB)")
 
+BASELINE ?=
+ONLY ?=
 bench: $(STAMP)
-	$(ONE_THREAD) $(BIN)/python bench/bench.py $(if $(filter-out 0,$(SETUP)),--setup)
+	$(ONE_THREAD) $(BIN)/python bench/bench.py $(if $(filter-out 0,$(SETUP)),--setup) \
+		$(if $(BASELINE),--baseline "$(BASELINE)") $(if $(ONLY),--only $(ONLY))
 
 test: lint
 	$(ONE_THREAD) $(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env -p no:cacheprovider -m "not colab"

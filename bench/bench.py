@@ -28,6 +28,7 @@ import math
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -319,6 +320,68 @@ def run_notebook(path: Path, timeout: int = 600) -> dict:
         "kernel_python": memory.get("executable"),
         "sliders": slider_stats(_cell_report(extra[1])),
     }
+
+
+def baseline_checkout(ref: str) -> Path:
+    """A detached git worktree of ``ref`` under build/bench-baseline/ (made once, then reused)."""
+    sha = subprocess.run(
+        ["git", "rev-parse", "--verify", f"{ref}^{{commit}}"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    where = ROOT / "build" / "bench-baseline" / sha[:12]
+    if not (where / "l2lessons").is_dir():
+        where.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["git", "worktree", "prune"], cwd=ROOT, check=True)
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", "--force", str(where), sha],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+    return where
+
+
+def run_baseline_notebook(checkout: Path, rel: Path) -> dict:
+    """:func:`run_notebook` on the baseline's copy of a notebook, importing its own package."""
+    saved = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = str(checkout) + (os.pathsep + saved if saved else "")
+    try:  # the kernel inherits PYTHONPATH: the baseline's l2lessons comes first on sys.path
+        return run_notebook(checkout / "notebooks" / rel)
+    finally:
+        if saved is None:
+            os.environ.pop("PYTHONPATH", None)
+        else:
+            os.environ["PYTHONPATH"] = saved
+
+
+def bench_against_baseline(paths, ref: str, rounds: int = 2, log=print) -> dict:
+    """Run All seconds of each notebook and of the baseline's version of it, interleaved.
+
+    Both run in this environment, on the same machine, alternately (baseline, current,
+    baseline, current ...), so a load that comes and goes weighs on both; each side's
+    median over ``rounds`` is kept, and ``ratio`` is current / baseline.
+    """
+    checkout = baseline_checkout(ref)
+    out = {"ref": ref, "rounds": rounds, "notebooks": {}}
+    for path in paths:
+        rel = path.relative_to(NOTEBOOKS)
+        if not (checkout / "notebooks" / rel).is_file():
+            continue
+        base, now = [], []
+        for _ in range(rounds):
+            base.append(run_baseline_notebook(checkout, rel)["seconds"])
+            now.append(run_notebook(path)["seconds"])
+        b, c = statistics.median(base), statistics.median(now)
+        out["notebooks"][rel.as_posix()] = {
+            "baseline_seconds": round(b, 2),
+            "seconds": round(c, 2),
+            "ratio": round(c / b, 3),
+        }
+        log(f"  {rel}: baseline {ref} {b:.1f} s, now {c:.1f} s, ratio {c / b:.2f}")
+    return out
 
 
 def notebook_paths(only=()) -> list[Path]:
@@ -622,6 +685,17 @@ def table(results: dict) -> str:
             f"(≥ 10×: {verdict(ridge['ridge_path_speedup'], 'ridge_path_speedup')}); "
             f"max |Δw| {ridge['max_abs_diff']:.1e}"
         )
+    baseline = results.get("baseline")
+    if baseline:
+        lines += [
+            "",
+            f"Run All against {baseline['ref']} (median of {baseline['rounds']}, interleaved):",
+        ]
+        for rel, b in baseline["notebooks"].items():
+            lines.append(
+                f"  {rel:40} {b['baseline_seconds']:6.1f} s -> {b['seconds']:6.1f} s  "
+                f"ratio {b['ratio']:.2f}"
+            )
     setup = results.get("setup")
     if setup:
         lines.append(
@@ -637,7 +711,7 @@ def table(results: dict) -> str:
     return "\n".join(lines)
 
 
-def run(setup=False, only=(), log=print) -> dict:
+def run(setup=False, only=(), baseline=None, log=print) -> dict:
     """Every measurement, as one JSON-ready dict (see the module docstring)."""
     results = {
         "schema": 1,
@@ -657,6 +731,9 @@ def run(setup=False, only=(), log=print) -> dict:
     log(f"{len(paths)} notebooks, each in a fresh kernel ...")
     results.update(bench_notebooks(paths, log=log))
     results["course_seconds"]["complete"] = not only
+    if baseline:
+        log(f"against {baseline} ...")
+        results["baseline"] = bench_against_baseline(paths, baseline, log=log)
     results["setup"] = measure_setup(log=log) if setup else None
     results["targets"] = evaluate_targets(results)
     results["machine"]["load_average_end"] = _load_average()
@@ -669,12 +746,20 @@ def main(argv=None) -> int:
     parser.add_argument("--only", nargs="*", default=(), help="notebooks whose path has TEXT")
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help="where to write JSON")
     parser.add_argument("--show", type=Path, help="only print the table of a saved JSON file")
+    parser.add_argument(
+        "--baseline", metavar="REF", help="also time each notebook's version at git REF (ratio)"
+    )
     args = parser.parse_args(argv)
     if args.show:
         print(table(json.loads(args.show.read_text(encoding="utf-8"))))
         return 0
     os.environ.setdefault("PYTHONHASHSEED", "0")
-    results = run(setup=args.setup, only=args.only, log=lambda s: print(s, file=sys.stderr))
+    results = run(
+        setup=args.setup,
+        only=args.only,
+        baseline=args.baseline,
+        log=lambda s: print(s, file=sys.stderr),
+    )
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(table(results))
