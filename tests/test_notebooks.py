@@ -60,8 +60,10 @@ def test_every_cell_has_slide_metadata(path):
 
 @pytest.mark.parametrize("path", PATHS, ids=IDS)
 def test_first_code_cell_calls_setup_in_the_notebook_language(path):
-    first = code_cells(load(path))[0].source
-    assert f'l2.setup(lang="{path.parent.name}")' in first
+    """After the install cell (tools/links.py writes it; tests/test_links.py checks it)."""
+    cells = code_cells(load(path))
+    assert "install" in cells[0].metadata.get("tags", []), "run `make links`"
+    assert f'l2.setup(lang="{path.parent.name}")' in cells[1].source
 
 
 @pytest.mark.parametrize("path", PATHS, ids=IDS)
