@@ -100,7 +100,10 @@ def test_value_answers_at_the_stated_precision(key):
 def test_the_solution_is_shown_on_request_in_both_languages(key):
     for lang in LANGS:
         shown = solution(key, lang=lang)
-        assert shown.code.strip() and "lambda" not in shown.code.splitlines()[0], shown.code
+        first_line = shown.code.splitlines()[0]
+        assert first_line.startswith("def ") and not re.search(r"\blambda\b", first_line), (
+            f"{key}: write the solution as a named function, its source is what students see"
+        )
         assert ("参考答案" in shown._repr_markdown_()) == (lang == "zh")
 
 
