@@ -268,3 +268,31 @@ def test_json_and_table_have_every_figure(monkeypatch, tmp_path, capsys):
     printed = capsys.readouterr().out
     for text in ("07_real", "λ", "MLP training step", "ridge path", "PASS", "slider_median_ms"):
         assert text in printed, text
+
+
+def test_baseline_ratio_interleaves_and_uses_the_median(monkeypatch, tmp_path):
+    """--baseline REF: each notebook against its version at REF, alternately, median of rounds."""
+    checkout = tmp_path / "old"
+    (checkout / "notebooks" / "en").mkdir(parents=True)
+    (checkout / "notebooks" / "en" / "04_x.ipynb").write_text("{}")
+    order = []
+    old_seconds, new_seconds = iter([30.0, 20.0, 28.0]), iter([10.0, 11.0, 30.0])
+
+    def fake_baseline(where, rel):
+        order.append("old")
+        assert where == checkout and rel.as_posix() == "en/04_x.ipynb"
+        return {"seconds": next(old_seconds)}
+
+    def fake_current(path):
+        order.append("new")
+        return {"seconds": next(new_seconds)}
+
+    monkeypatch.setattr(bench, "baseline_checkout", lambda ref: checkout)
+    monkeypatch.setattr(bench, "run_baseline_notebook", fake_baseline)
+    monkeypatch.setattr(bench, "run_notebook", fake_current)
+    paths = [bench.NOTEBOOKS / "en" / "04_x.ipynb", bench.NOTEBOOKS / "en" / "99_new.ipynb"]
+    out = bench.bench_against_baseline(paths, "abc123", rounds=3, log=lambda s: None)
+    assert order == ["old", "new"] * 3  # interleaved; the lesson new since REF is skipped
+    entry = out["notebooks"]["en/04_x.ipynb"]
+    assert (entry["baseline_seconds"], entry["seconds"]) == (28.0, 11.0)  # medians
+    assert entry["ratio"] == round(11.0 / 28.0, 3)
