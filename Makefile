@@ -38,18 +38,26 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[lab,test]"
 	@touch $(STAMP)
 
+# The course's defaults, in build/lab*/ (git-ignored), never in the user's own settings, where
+# a choice made in Settings still wins: no news popup, and no autosave, so that presenting
+# (RISE, Alt+R, a front end of its own, given the same defaults) or trying a cell never
+# rewrites a lesson in the checkout; Ctrl+S saves.
+LAB_NEWS := "@jupyterlab/apputils-extension:notification": {"checkForUpdates": false, "fetchNews": "false"}
+LAB_SAVE := "@jupyterlab/docmanager-extension:plugin": {"autosave": false}
+LAB_EN := $(CURDIR)/build/lab/settings
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(START) $(ARGS)
+	@mkdir -p "$(LAB_EN)"
+	@echo '{$(LAB_NEWS), $(LAB_SAVE)}' > "$(LAB_EN)/overrides.json"
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.app_settings_dir="$(LAB_EN)" \
+		--RiseApp.app_settings_dir="$(LAB_EN)" $(START) $(ARGS)
 
-# The Chinese start page, and JupyterLab's menus in Chinese: the default is set in build/lab-zh/
-# (git-ignored), never in the user's own settings, where a language chosen in Settings → Language
-# still wins.
+# The Chinese start page, and JupyterLab's menus in Chinese (same defaults as lab).
 LAB_ZH := $(CURDIR)/build/lab-zh/settings
 lab-zh: $(STAMP)
 	@mkdir -p "$(LAB_ZH)"
-	@echo '{"@jupyterlab/translation-extension:plugin": {"locale": "zh_CN"}}' > "$(LAB_ZH)/overrides.json"
+	@echo '{"@jupyterlab/translation-extension:plugin": {"locale": "zh_CN"}, $(LAB_NEWS), $(LAB_SAVE)}' > "$(LAB_ZH)/overrides.json"
 	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.app_settings_dir="$(LAB_ZH)" \
-		notebooks/zh/00_start_here.ipynb $(ARGS)
+		--RiseApp.app_settings_dir="$(LAB_ZH)" notebooks/zh/00_start_here.ipynb $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check l2lessons tests tools notebooks bench

@@ -171,7 +171,7 @@ def _default_mnist_dir():
 
 
 def load_mnist(cache_dir=None, base_url=None, progress=True, files=None):
-    """MNIST (70 000 handwritten digits, 28 x 28), downloaded once with checksums.
+    """MNIST (70,000 handwritten digits, 28 x 28), downloaded once with checksums.
 
     Each file is fetched with :func:`pooch.retrieve`, which streams it to a temporary
     file in the cache folder and moves it into place only if its hash matches: a failed

@@ -11,11 +11,11 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ._validate import as_float_array
+from ._validate import as_float_array, check_labels
 from .data import polynomial_features
 from .notebook import tr
 from .ridge import ridge_path
-from .softmax import predict, softmax_ce_l2
+from .softmax import _data_loss_and_grads, predict
 
 __all__ = ["GradientDescentExplorer", "RidgeFitExplorer"]
 
@@ -23,9 +23,11 @@ __all__ = ["GradientDescentExplorer", "RidgeFitExplorer"]
 class RidgeFitExplorer:
     """Polynomial ridge regression over a grid of λ: fit, train/validation error, ‖w‖.
 
-    The model is ``f(x) = mean(y_train) + polynomial_features(x, degree) @ w`` with
-    ``w = ridge_fit(features, y_train - mean(y_train), lam)``: the offset is the mean
-    of the targets and is not penalized.
+    The model is ``f(x) = b + polynomial_features(x, degree) @ w``, fitted for each λ as
+    :func:`l2lessons.ridge.ridge_fit_intercept` does (lesson 03's unpenalized intercept):
+    ``w`` minimizes ``(1/n)||X w + b - y||^2 + lam ||w||^2`` with ``b`` free, which is ridge
+    on the centred training features and targets, and ``b = mean(y) - mean(X, axis=0) @ w``.
+    Only ``w`` is penalized; the whole path comes from one SVD (:func:`ridge_path`).
 
     Parameters
     ----------
@@ -54,10 +56,14 @@ class RidgeFitExplorer:
         )
         self.lams, self.degree = lams, degree
         self.x_train, self.y_train, self.x_val, self.y_val = x_train, y_train, x_val, y_val
-        self.offset = float(y_train.mean())
         phi_train = polynomial_features(x_train, degree)
-        self.weights = ridge_path(phi_train, y_train - self.offset, lams)  # (L, degree)
-        predict = lambda x: self.offset + self.weights @ polynomial_features(x, degree).T  # noqa: E731
+        phi_mean, y_mean = phi_train.mean(axis=0), y_train.mean()
+        self.weights = ridge_path(phi_train - phi_mean, y_train - y_mean, lams)  # (L, degree)
+        self.intercepts = y_mean - self.weights @ phi_mean  # (L,), b for each λ (unpenalized)
+
+        def predict(x):  # (L, len(x)): the fitted curve at x for every λ on the grid
+            return self.intercepts[:, None] + self.weights @ polynomial_features(x, degree).T
+
         self.curves = predict(self.x_plot)  # (L, len(x_plot))
         self.train_mse = np.mean((predict(x_train) - y_train) ** 2, axis=1)
         self.val_mse = np.mean((predict(x_val) - y_val) ** 2, axis=1)
@@ -77,6 +83,7 @@ class RidgeFitExplorer:
         return {
             "lam": float(self.lams[i]),
             "weights": self.weights[i],
+            "intercept": float(self.intercepts[i]),
             "curve": self.curves[i],
             "train_mse": float(self.train_mse[i]),
             "val_mse": float(self.val_mse[i]),
@@ -118,9 +125,11 @@ class RidgeFitExplorer:
         for m in self._markers:
             m.set_xdata([s["lam"], s["lam"]])
         title = tr(
-            "λ = {:.1e}: train {:.3f}, validation {:.3f}", "λ = {:.1e}：训练 {:.3f}，验证 {:.3f}"
+            "λ = {:.1e}: train MSE {:.3f}, val MSE {:.3f}",
+            "λ = {:.1e}：训练误差 {:.3f}，验证误差 {:.3f}",
         )
-        self._ax_fit.set_title(title.format(s["lam"], s["train_mse"], s["val_mse"]))
+        text = title.format(s["lam"], s["train_mse"], s["val_mse"])
+        self._ax_fit.set_title(text, fontsize="medium")
         return s
 
     def frames(self):
@@ -188,8 +197,11 @@ class GradientDescentExplorer:
         self.fig = None
 
     def _run(self, X, y, X_test, y_test, lam, lr):
+        X = as_float_array(X, "X_train", ndim=2)  # checked once; the loop skips the checks
+        y = check_labels(y, X.shape[0], None, "y_train")
         c = int(np.max(y)) + 1
         W, b = np.zeros((X.shape[1], c)), np.zeros(c)
+        XT, rows = np.ascontiguousarray(X.T), np.arange(X.shape[0])
         losses = np.full(self.steps + 1, np.nan)
         norms = np.full(self.steps + 1, np.nan)
         diverged_at = None
@@ -198,7 +210,7 @@ class GradientDescentExplorer:
             if not norm < self.DIVERGED:  # also catches inf and NaN
                 diverged_at = k
                 break
-            data_loss, grad_W, grad_b = softmax_ce_l2(W, b, X, y, 0.0)
+            data_loss, grad_W, grad_b = _data_loss_and_grads(W, b, X, XT, y, rows)
             losses[k] = data_loss + lam * norm**2
             norms[k] = norm
             if k < self.steps:
@@ -245,8 +257,11 @@ class GradientDescentExplorer:
             text = tr("diverged at step {}", "第 {} 步发散").format(s["diverged_at"])
         else:
             text = tr("test accuracy {:.3f}", "测试准确率 {:.3f}").format(s["test_acc"])
-        head = f"λ = {lam:g}, lr = {lr:g}, 1 - 2·lr·λ = {s['shrink']:.2f}: "
-        self._title.set_text(head + text)
+        head = tr(
+            "λ = {:g}, lr = {:g}, 1 - 2·lr·λ = {:.2f}: ",
+            "λ = {:g}，学习率 α = {:g}，1 - 2αλ = {:.2f}：",
+        )
+        self._title.set_text(head.format(lam, lr, s["shrink"]) + text)
         return s
 
     def frames(self):
@@ -263,7 +278,7 @@ class GradientDescentExplorer:
                 grids,
                 animated,
                 formats={"lam": "{:g}", "lr": "{:g}"},
-                captions={"lam": "λ"},
+                captions={"lam": "λ", "lr": tr("lr", "学习率")},
             )
         return self._frames
 

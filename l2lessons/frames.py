@@ -11,8 +11,10 @@ and the picture is stored as a small PNG. Two views share the frames:
 * :meth:`Frames.scrubber`, a self-contained HTML block (an ``<input type="range">``
   per grid axis and a few lines of JavaScript) that needs no kernel, so it plays in
   RISE, in exported slides and in any HTML export. Where JavaScript does not run
-  (GitHub's notebook view, an untrusted notebook) the picture is an animated PNG that
-  sweeps the grid by itself.
+  (GitHub's notebook view, a notebook not run yet, which JupyterLab does not trust) the
+  picture is an animated PNG that sweeps the grid by itself, under a note that says so;
+  the range controls appear when the script runs. A focused control keeps its keys (the
+  arrow keys never reach JupyterLab's notebook shortcuts or reveal.js).
 
 Example
 -------
@@ -209,6 +211,10 @@ _SCRIPT = """(function () {
   var root = document.getElementById(%(id)s), img = root.querySelector("img");
   var frames = %(frames)s, shape = %(shape)s, labels = %(labels)s;
   var inputs = root.querySelectorAll("input"), outs = root.querySelectorAll("output");
+  // The keys that move a range control stay with it: JupyterLab's notebook shortcuts (the
+  // arrow keys collapse a section) and reveal.js's slide keys never see them.
+  var keys = /^(Arrow(Left|Right|Up|Down)|Home|End|PageUp|PageDown)$/;
+  function keep(event) { if (keys.test(event.key)) event.stopPropagation(); }
   function show() {
     var k = 0;
     for (var a = 0; a < shape.length; a++) {
@@ -219,7 +225,13 @@ _SCRIPT = """(function () {
     img.src = "data:image/png;base64," + frames[k];
     root.setAttribute("data-frame", k);
   }
-  for (var a = 0; a < inputs.length; a++) inputs[a].addEventListener("input", show);
+  for (var a = 0; a < inputs.length; a++) {
+    inputs[a].addEventListener("input", show);
+    inputs[a].addEventListener("keydown", keep);
+  }
+  // the script runs: the controls replace the note that says the picture plays by itself
+  root.querySelector(".l2-scrubber-note").hidden = true;
+  root.querySelector(".l2-scrubber-controls").hidden = false;
   show();
 })();"""
 
@@ -228,7 +240,8 @@ class Scrubber:
     """Kernel-free HTML scrubber over :class:`Frames` (shown by Jupyter via ``_repr_html_``).
 
     Each grid axis gets an ``<input type="range">``; a short script swaps the frame
-    shown. Without JavaScript the image is an animated PNG sweeping the grid.
+    shown. Without JavaScript the image is an animated PNG sweeping the grid, the controls
+    stay hidden and a note (:meth:`note`) says that the picture plays by itself.
     """
 
     def __init__(self, frames: Frames, start: int, alt: str = ""):
@@ -279,11 +292,31 @@ class Scrubber:
         width, height = fr.size
         return (
             f'<div id="{uid}" class="l2-scrubber">'
+            + f'<div class="l2-scrubber-note" style="font-family:monospace">'
+            f"{html.escape(self.note())}</div>"
+            + '<div class="l2-scrubber-controls" hidden="hidden">'
             + "".join(rows)
+            + "</div>"
             + f'<img src="data:image/png;base64,{preview}" width="{width}" height="{height}" '
             f'style="max-width:100%;height:auto" alt="{html.escape(self.alt)}">'
             + f"<script>{script}</script></div>"
         )
+
+    def note(self, lang: str | None = None) -> str:
+        """What the scrubber says where its script does not run (the picture plays by itself)."""
+        lang = lang or notebook.language()
+        fr = self.frames
+        if lang == "zh":
+            spans = "，".join(
+                f"{fr.captions[n]} 从 {fr.label(n, 0)} 到 {fr.label(n, len(fr.grids[n]) - 1)}"
+                for n in fr.names
+            )
+            return f"▶ 动画：{spans}，自动循环播放。运行本单元格即可用拖动条逐幅查看。"
+        spans = ", ".join(
+            f"{fr.captions[n]} from {fr.label(n, 0)} to {fr.label(n, len(fr.grids[n]) - 1)}"
+            for n in fr.names
+        )
+        return f"▶ Animation: {spans}, playing by itself. Run this cell to get the control."
 
     def __repr__(self) -> str:
         if notebook.language() == "zh":

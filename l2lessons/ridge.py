@@ -163,6 +163,13 @@ def ridge_path(X, y, lams):
     ValueError
         On the same bad ``X`` and ``y`` as :func:`ridge_fit`, or if ``lams`` is empty,
         not 1-D, or holds a negative, NaN or infinite value.
+
+    Notes
+    -----
+    Along the path, what shrinks monotonically as ``lam`` grows is ``||w||`` and each
+    component ``v_k^T w = s_k (u_k^T y) / (s_k^2 + n lam)`` along a right singular vector.
+    A single coefficient ``w_j`` mixes components that shrink at different rates: it can
+    grow, and change sign, on the way to 0.
     """
     X, y = _check_Xy(X, y)
     return _path(X, y, _check_lams(lams))

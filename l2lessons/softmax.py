@@ -25,12 +25,63 @@ array([[0.25, 0.75]])
 
 from __future__ import annotations
 
-
 import numpy as np
 
-from ._validate import as_float_array, as_real, check_int, check_labels, check_lambda, check_positive
+from ._validate import (
+    as_float_array,
+    check_int,
+    check_labels,
+    check_lambda,
+    check_positive,
+)
 
-__all__ = ["fit_softmax_gd", "log_softmax", "predict", "softmax", "softmax_ce_l2"]
+__all__ = [
+    "DivergenceError",
+    "fit_softmax_gd",
+    "log_softmax",
+    "predict",
+    "softmax",
+    "softmax_ce_l2",
+]
+
+#: A run is called diverged when its objective is not finite or exceeds this many times
+#: max(objective at the start, 1). Stable gradient descent lowers the objective (an
+#: oscillating but stable run may raise it a little), never by a factor of a thousand.
+EXPLODE = 1e3
+
+
+class DivergenceError(ValueError):
+    """Gradient descent diverged: the step size is too large for the penalized objective.
+
+    Attributes ``step``, ``start`` (the objective at the start), ``now`` (when it was
+    stopped), ``lr`` and ``lam`` let a lesson print its own sentence (in Chinese, say).
+    """
+
+    def __init__(self, message, *, step=None, start=None, now=None, lr=None, lam=None):
+        super().__init__(message)
+        self.step, self.start, self.now, self.lr, self.lam = step, start, now, lr, lam
+
+
+def _divergence_message(step, start, now, lr, lam, what="Gradient descent") -> str:
+    """One sentence naming the step, the step size and the stability rule."""
+    lam_text = f"{lam:g}" if np.isscalar(lam) else str(lam)
+    return (
+        f"{what} diverged at step {step} (the objective went from {start:.4g} to {now:.4g}): "
+        f"the step size lr = {lr:g} is too large, since a step is stable only when "
+        f"lr < 2 / h_max, where h_max is the largest curvature of the penalized objective "
+        f"(the data term's plus 2·lam, lam = {lam_text}), so try a smaller lr."
+    )
+
+
+def _divergence(step, start, now, lr, lam, what="Gradient descent") -> DivergenceError:
+    """The error to raise, carrying its numbers as attributes."""
+    message = _divergence_message(step, start, now, lr, lam, what)
+    return DivergenceError(message, step=step, start=start, now=now, lr=lr, lam=lam)
+
+
+def _diverged(now: float, start: float) -> bool:
+    """True when the objective ``now`` is not finite or has exploded relative to ``start``."""
+    return not np.isfinite(now) or now > EXPLODE * max(start, 1.0)
 
 
 # --- small private checks, shared with gradcheck.py and mlp.py ---------------------------
@@ -99,6 +150,26 @@ def _softmax_ce_l2(W, b, X, y, lam):
     dW = X.T @ dZ + 2.0 * lam * W
     db = dZ.sum(axis=0)  # dZ already carries the 1/n: this is the mean of P - Y
     return loss, dW, db
+
+
+def _data_loss_and_grads(W, b, X, XT, y, rows):
+    """Mean cross-entropy and its gradients, lean, for training loops (no checks, no penalty).
+
+    ``XT`` is ``X.T`` made contiguous and ``rows`` is ``arange(n)``, both computed once by
+    the caller. The softmax's exponentials are computed once and serve both the loss (via
+    log-sum-exp) and ``P``. Overflow gives a non-finite loss (the caller's divergence check
+    reports it) instead of an error here.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        Z = X @ W + b
+        z_max = Z.max(axis=1, keepdims=True)
+        E = np.exp(Z - z_max)
+        S = E.sum(axis=1, keepdims=True)
+        loss = float(np.mean(np.log(S[:, 0]) + z_max[:, 0] - Z[rows, y]))
+        dZ = E / S  # P
+        dZ[rows, y] -= 1.0
+        dZ /= X.shape[0]
+        return loss, XT @ dZ, dZ.sum(axis=0)
 
 
 def softmax(Z):
@@ -238,8 +309,10 @@ def fit_softmax_gd(X, y, lam, lr, steps, W0=None, b0=None):
     lam : float
         Penalty strength, finite and >= 0.
     lr : float
-        Step size, finite and > 0. Keep ``2 * lr * lam < 1`` so the shrink factor
-        stays positive.
+        Step size, finite and > 0. Gradient descent is stable when ``lr < 2 / h_max``,
+        ``h_max`` being the largest curvature (Hessian eigenvalue) of the penalized
+        objective, which the penalty raises by ``2 * lam``; ``2 * lr * lam < 1`` is
+        neither necessary nor sufficient.
     steps : int
         Number of updates, >= 0.
     W0 : array_like of shape (p, c), optional
@@ -257,6 +330,9 @@ def fit_softmax_gd(X, y, lam, lr, steps, W0=None, b0=None):
 
     Raises
     ------
+    DivergenceError
+        (a ``ValueError``) If the objective becomes non-finite or exceeds
+        :data:`EXPLODE` times ``max(J at the start, 1)``: the step size is too large.
     ValueError
         On the same bad inputs as :func:`softmax_ce_l2`, a non-positive ``lr``, a
         negative or non-integer ``steps``, or fewer than two classes.
@@ -281,12 +357,19 @@ def fit_softmax_gd(X, y, lam, lr, steps, W0=None, b0=None):
 
     shrink = 1.0 - 2.0 * lr * lam
     losses = np.empty(steps + 1)
+    XT, rows = np.ascontiguousarray(X.T), np.arange(n)
     for k in range(steps + 1):
-        # lam = 0: the data part only; the penalty is added to the loss by hand below
-        data_loss, grad_W, grad_b = _softmax_ce_l2(W, b, X, y, 0.0)
-        losses[k] = data_loss + lam * float(np.sum(W * W))
+        # the data part only; the penalty is added to the loss by hand below
+        data_loss, grad_W, grad_b = _data_loss_and_grads(W, b, X, XT, y, rows)
+        if k == 0 and not np.isfinite(data_loss):
+            _check_logits(X @ W + b)  # the starting point already overflows: say so
+        with np.errstate(over="ignore", invalid="ignore"):
+            losses[k] = data_loss + lam * float(np.sum(W * W))
+        if _diverged(losses[k], losses[0]):
+            raise _divergence(k, losses[0], losses[k], lr, lam)
         if k == steps:
             break
-        W = shrink * W - lr * grad_W
-        b = b - lr * grad_b
+        with np.errstate(over="ignore", invalid="ignore"):  # the next check reports it
+            W = shrink * W - lr * grad_W
+            b = b - lr * grad_b
     return W, b, losses

@@ -39,12 +39,17 @@ __all__ = ["condition_number", "equivalent_lambda", "gd_filter_factors", "ridge_
 
 
 def _check_eigenvalues(h):
+    """``h`` as a float array of eigenvalues >= 0, with round-off around zero set to 0.
+
+    ``np.linalg.eigvalsh`` returns the zero eigenvalues of a singular Hessian as tiny
+    numbers of either sign; values within ``size * eps * max|h|`` of zero (the cutoff of
+    ``np.linalg.pinv``) count as 0, anything more negative is an error.
+    """
     h = as_float_array(h, "h")
-    if np.any(h < 0):
-        raise ValueError(
-            f"h must hold eigenvalues >= 0 (a Hessian at a minimum), got {h[h < 0].min()}."
-        )
-    return h
+    roundoff = h.size * np.finfo(np.float64).eps * np.abs(h).max()
+    if np.any(h < -roundoff):
+        raise ValueError(f"h must hold eigenvalues >= 0 (a Hessian at a minimum), got {h.min()}.")
+    return np.where(np.abs(h) <= roundoff, 0.0, h)
 
 
 def ridge_filter_factors(h, lam):
@@ -55,6 +60,8 @@ def ridge_filter_factors(h, lam):
     h : array_like
         Eigenvalues of the Hessian of the mean data loss, each finite and >= 0 (any
         shape; for least squares ``(1/n) ||X w - y||^2`` they are ``2 s^2 / n``).
+        Round-off around zero (within ``h.size * eps * max|h|``), as ``eigvalsh`` gives
+        for a singular Hessian, counts as 0.
     lam : float
         Penalty strength in the course convention (``lam ||w||^2``), finite and >= 0.
 
@@ -136,7 +143,7 @@ def equivalent_lambda(lr, steps):
 
     Matching ``(1 - lr h)^steps ~ exp(-lr h steps)`` with ``2 lam / (h + 2 lam) ~
     exp(-h / (2 lam))`` for small ``lr h`` and small ``h / lam`` gives
-    ``lam = 1 / (2 lr steps)`` in course units (Goodfellow et al. 2016, eq. 7.44, whose
+    ``lam = 1 / (2 lr steps)`` in course units (Goodfellow et al. 2016, §7.8, whose
     ``alpha`` is ``2 lam``). It is an approximation: the two filters agree at both ends
     of the spectrum and differ by up to about 0.20 in between (at ``lr h steps`` near 2.5).
 

@@ -4,6 +4,10 @@
 above an image that swaps pre-rendered frames, so moving a slider costs the kernel a
 look-up, not a redraw (the slider callback is a plain method, tested without a browser).
 
+A slider is shown as a widget view with a placeholder beside it: where no widget can be drawn
+(a notebook opened but not run yet, GitHub, an HTML export), JupyterLab and the others show the
+placeholder's text, "Run this cell to show the slider", instead of the widget's ``repr``.
+
 Every slider shown is remembered (weakly) so that :func:`sweep_sliders` can time the
 kernel-side update of each over its whole grid (used by ``make bench``).
 """
@@ -13,7 +17,9 @@ from __future__ import annotations
 import time
 import weakref
 
-__all__ = ["FrameSlider", "frame_slider", "sweep_sliders"]
+__all__ = ["FrameSlider", "frame_slider", "placeholder", "sweep_sliders"]
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 #: Every live slider shown in this kernel: (name, weak reference to its controller).
 _SHOWN: list[tuple[str, weakref.ref]] = []
@@ -81,10 +87,37 @@ class FrameSlider:
                     ms.append((time.perf_counter() - t0) * 1e3)
         return ms
 
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """The widget view, with :func:`placeholder` text where no widget can be drawn."""
+        bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude)
+        bundle.update(placeholder())
+        return bundle
+
     def _ipython_display_(self):
         from IPython.display import display
 
-        display(self.widget)
+        display(self._repr_mimebundle_(), raw=True)
+
+
+def placeholder(lang: str | None = None) -> dict[str, str]:
+    """``text/plain`` and ``text/html`` saying "Run this cell to show the slider" (or in Chinese).
+
+    Stored with the widget view of every slider, so a notebook opened without running it shows
+    this where the slider will be (JupyterLab falls back to the text when the widget's model is
+    not there), not ``VBox(children=(HBox(...``.
+    """
+    from . import notebook
+
+    lang = lang or notebook.language()
+    if lang == "zh":
+        text = "▶ 运行本单元格即可显示滑块（滑块需要运行中的内核）。"
+    else:
+        text = "▶ Run this cell to show the slider (sliders need a running kernel)."
+    html = (
+        '<div class="l2-slider-placeholder" style="padding:.5em 1em;border:1px dashed #888;'
+        f'border-radius:.3em;font-family:sans-serif">{text}</div>'
+    )
+    return {"text/plain": text, "text/html": html}
 
 
 def frame_slider(frames, name: str = "", **start):
@@ -114,7 +147,7 @@ def frame_slider(frames, name: str = "", **start):
     if unknown:
         raise ValueError(f"{sorted(unknown)} are not grid axes; the axes are {frames.names}.")
     view = FrameSlider(frames, start)
-    display(view.widget)
+    display(view)
     _SHOWN.append((name or ",".join(frames.names), weakref.ref(view)))
     return view
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 import doctest
 import itertools
 import math
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -23,11 +25,16 @@ from sklearn.preprocessing import StandardScaler
 from torch import nn
 
 import l2lessons.conventions
-from l2lessons.conventions import NAMES, convert, describe
+import l2lessons.notebook
+from l2lessons.conventions import LOSSES, NAMES, REFUSED, convert, describe, rows
 from l2lessons.ridge import ridge_fit
 from l2lessons.softmax import softmax_ce_l2
 
-N_NEEDED = {"sklearn_ridge", "sklearn_logreg", "ng", "seed004"}
+
+@pytest.fixture(autouse=True)
+def _english_messages(monkeypatch):
+    """Refusals follow the lesson's language (l2lessons.setup); these tests read English."""
+    monkeypatch.setitem(l2lessons.notebook._state, "lang", "en")
 
 
 @pytest.fixture
@@ -243,16 +250,40 @@ def test_seed004_lambda_over_n_is_the_course_lambda(rng):
 # --- the converter itself ----------------------------------------------------------------------
 
 PAIRS = list(itertools.product(NAMES, repeat=2))
+CONTEXT = {"n": 37, "batch_size": 8, "lr": 0.3}
 
 
 @pytest.mark.parametrize(("src", "dst"), PAIRS, ids=[f"{a}->{b}" for a, b in PAIRS])
 def test_round_trip_and_going_through_the_course(src, dst):
-    n = 37
-    for v in (1e-4, 0.3, 12.0):
-        there = convert(v, src, dst, n=n)
-        assert convert(there, dst, src, n=n) == pytest.approx(v, rel=1e-13)
-        via_course = convert(convert(v, src, "course", n=n), "course", dst, n=n)
-        assert there == pytest.approx(via_course, rel=1e-15)
+    tried = 0
+    for loss in (None, *LOSSES):
+        try:
+            there = convert(0.3, src, dst, loss=loss, **CONTEXT)
+        except ValueError as error:  # a loss one of the two rows does not fit, or must be named
+            assert "does not fit loss" in str(error) or "pass loss=" in str(error)
+            continue
+        tried += 1
+        for v in (1e-4, 0.3, 12.0):
+            there = convert(v, src, dst, loss=loss, **CONTEXT)
+            assert convert(there, dst, src, loss=loss, **CONTEXT) == pytest.approx(v, rel=1e-13)
+            if loss is None:  # the pair is read with one of the named losses (a row's default)
+                named = []
+                for other in LOSSES:
+                    try:
+                        named.append(convert(v, src, dst, loss=other, **CONTEXT))
+                    except ValueError:
+                        pass
+                assert any(there == pytest.approx(x, rel=1e-15) for x in named)
+                continue
+            to_course = convert(v, src, "course", loss=loss, **CONTEXT)
+            via_course = convert(to_course, "course", dst, loss=loss, **CONTEXT)
+            assert there == pytest.approx(via_course, rel=1e-15)
+    # every pair has a loss in common except a classifier with a least-squares row
+    squared = {"sklearn_ridge", "esl", "zhou_zhihua", "sklearn_sgd_regressor"}
+    squared.add("sklearn_mlp_regressor")
+    classifiers = {"sklearn_logreg", "sklearn_sgd_classifier", "sklearn_mlp_classifier"}
+    incompatible = bool({src, dst} & squared) and bool({src, dst} & classifiers)
+    assert (tried == 0) == incompatible
 
 
 def test_known_values_and_zero():
@@ -262,9 +293,34 @@ def test_known_values_and_zero():
     assert convert(0.01, "course", "sklearn_logreg", n=50) == pytest.approx(1.0)
     assert convert(0.7, "ng", "course", n=350) == pytest.approx(1e-3)
     assert convert(0.5, "seed004", "course", n=50) == pytest.approx(1e-2)
+    # the rows added for the textbooks and the other frameworks, each factor by hand
+    assert convert(3.0, "d2l", "course", loss="mse") == pytest.approx(3.0)
+    assert convert(3.0, "d2l", "course", loss="cross_entropy") == pytest.approx(1.5)
+    assert convert(0.2, "goodfellow", "course") == pytest.approx(0.1)
+    assert convert(1e-3, "cs231n", "course") == pytest.approx(5e-4)
+    assert convert(1e-3, "cs231n_linear", "course") == pytest.approx(1e-3)
+    assert convert(2.0, "bishop", "course", n=40, loss="mse") == pytest.approx(0.05)
+    assert convert(2.0, "bishop", "course", n=40, loss="cross_entropy") == pytest.approx(0.025)
+    assert convert(4.0, "esl", "course", n=40) == pytest.approx(0.1)
+    assert convert(4.0, "zhou_zhihua", "course", n=40) == pytest.approx(0.1)
+    assert convert(4.0, "esl", "course", n=40, loss="half_mse") == pytest.approx(0.05)
+    assert convert(0.5, "li_hang", "course") == pytest.approx(0.25)
+    assert convert(0.5, "li_hang", "course", loss="half_mse") == pytest.approx(0.125)
+    assert convert(1e-4, "sklearn_sgd_classifier", "course") == pytest.approx(5e-5)
+    assert convert(1e-4, "sklearn_sgd_regressor", "course", loss="mse") == pytest.approx(1e-4)
+    assert convert(1e-4, "sklearn_mlp_classifier", "course", batch_size=200) == pytest.approx(
+        2.5e-7
+    )
+    assert convert(
+        1e-4, "sklearn_mlp_regressor", "course", batch_size=200, loss="mse"
+    ) == pytest.approx(5e-7)
+    assert convert(0.02, "keras_sgd_weight_decay", "course") == pytest.approx(0.01)
+    assert convert(0.01, "course", "shrink_per_step", lr=0.1) == pytest.approx(0.002)
+    classifiers = ("sklearn_sgd_classifier", "sklearn_mlp_classifier")
     for name in NAMES:
         if name != "sklearn_logreg":
-            assert convert(0.0, "course", name, n=10) == 0.0
+            loss = "cross_entropy" if name in classifiers else "mse"
+            assert convert(0.0, "course", name, n=10, batch_size=4, lr=0.1, loss=loss) == 0.0
     assert isinstance(convert(np.float32(0.5), "course", "torch_sgd"), float)
 
 
@@ -283,7 +339,7 @@ def test_describe_every_name_in_both_languages():
 
 def test_module_doctests():
     result = doctest.testmod(l2lessons.conventions)
-    assert result.attempted >= 5 and result.failed == 0
+    assert result.attempted >= 10 and result.failed == 0
 
 
 @pytest.mark.parametrize(
@@ -309,6 +365,9 @@ def test_adamw_is_refused_with_the_reason(args, kwargs):
         (lambda: convert(0.1, "course", "sklearn_logreg", n=0), "n must be a positive integer"),
         (lambda: convert(0.1, "course", "ng", n=-3), "n must be a positive integer"),
         (lambda: convert(0.1, "course", "ng", n=10.0), "n must be a positive integer"),
+        (lambda: convert(0.1, "course", "sklearn_mlp_classifier", batch_size=0), "batch_size must"),
+        (lambda: convert(0.1, "course", "shrink_per_step", lr=0.0), "lr must be > 0"),
+        (lambda: convert(0.1, "course", "d2l", loss="mae"), "loss must be one of mse"),
         (lambda: convert(0.1, "course", "ng", n=True), "n must be a positive integer"),
         (lambda: convert(-0.1, "course", "torch_sgd"), r"value \(the lam of course\) must be >= 0"),
         (lambda: convert(float("nan"), "torch_sgd", "course"), "weight_decay of torch_sgd"),
@@ -329,13 +388,69 @@ def test_bad_input_is_one_clear_value_error(call, message):
         call()
 
 
-def test_n_is_needed_exactly_for_the_four_sum_conventions():
+NEEDS = {
+    "n": {"sklearn_ridge", "sklearn_logreg", "ng", "seed004", "bishop", "esl", "zhou_zhihua"},
+    "batch_size": {"sklearn_mlp_regressor", "sklearn_mlp_classifier"},
+    "lr": {"shrink_per_step"},
+    "loss": {"d2l", "bishop", "sklearn_sgd_regressor", "sklearn_mlp_regressor"},
+}
+
+
+@pytest.mark.parametrize("keyword", sorted(NEEDS))
+def test_each_keyword_is_needed_exactly_where_the_table_says(keyword):
+    full = {"n": 10, "batch_size": 4, "lr": 0.1, "loss": "mse"}
     for name in NAMES:
-        if name in N_NEEDED:
-            with pytest.raises(ValueError, match="pass n"):
-                convert(0.1, "course", name)
+        kwargs = {k: v for k, v in full.items() if k != keyword}
+        if name in {"sklearn_logreg", "sklearn_sgd_classifier", "sklearn_mlp_classifier"}:
+            kwargs["loss"] = None if keyword == "loss" else "cross_entropy"
+        if name in NEEDS[keyword]:
+            with pytest.raises(ValueError, match=f"pass {keyword}"):
+                convert(0.1, "course", name, **kwargs)
         else:
-            assert convert(0.1, "course", name) > 0
+            assert convert(0.1, "course", name, **kwargs) > 0
+        row = next(r for r in rows() if r["name"] == name)
+        assert (keyword in row["needs"]) == (name in NEEDS[keyword])
+
+
+def test_refusals_have_one_sentence_and_follow_the_lesson_language(monkeypatch):
+    with pytest.raises(ValueError, match="decoupled decay") as en:
+        convert(0.1, "keras_sgd_weight_decay", "course", momentum=0.9)
+    assert str(en.value).count(". ") == 0 and str(en.value).endswith(".")
+    with pytest.raises(ValueError, match="does not fit loss='mse'"):
+        convert(0.1, "sklearn_logreg", "course", n=10, loss="mse")
+    with pytest.raises(ValueError, match="does not fit loss='cross_entropy'"):
+        convert(0.1, "course", "sklearn_ridge", n=10, loss="cross_entropy")
+    with pytest.raises(ValueError, match="解耦"):
+        convert(0.1, "torch_adamw", "course", lang="zh")
+    with pytest.raises(ValueError, match="请传入 n"):
+        convert(0.1, "esl", "course", lang="zh")
+    with pytest.raises(ValueError, match="lang"):
+        convert(0.1, "course", "keras", lang="fr")
+    # inside a lesson set up in Chinese the refusal is Chinese without asking (lesson 06)
+    monkeypatch.setitem(l2lessons.notebook._state, "lang", "zh")
+    with pytest.raises(ValueError, match="没有固定的 λ") as zh:
+        convert(0.01, "torch_adamw", "course")
+    assert "Loshchilov" in str(zh.value) and "torch_adam" in str(zh.value)
+
+
+def test_rows_list_every_name_with_a_proof_that_exists():
+    tests_dir = Path(__file__).parent
+    for lang in ("en", "zh"):
+        table = rows(lang)
+        assert sorted(r["name"] for r in table) == sorted((*NAMES, *REFUSED))
+        for row in table:
+            assert row["objective"] and row["rule"] and row["source"]
+            cited = re.findall(r"(tests/[\w/]+\.py)::(\w+)", row["proven"])
+            assert cited or row["name"] == "course", f"{row['name']} cites no test"
+            for path, test in cited:
+                text = (tests_dir.parent / path).read_text(encoding="utf-8")
+                assert f"def {test}(" in text, f"{row['name']}: {path}::{test} does not exist"
+    assert [r["name"] for r in rows("zh")][:5] == ["course", "d2l", "li_hang", "zhou_zhihua", "ng"]
+    assert "种子文档 004" in describe("seed004", "zh") and "学习笔记" not in describe(
+        "seed004", "zh"
+    )
+    with pytest.raises(ValueError, match="lang"):
+        rows("fr")
 
 
 def test_the_converter_is_math_it_imports_no_framework():

@@ -77,17 +77,39 @@ def explorer():
 
 
 def test_state_matches_scikit_learn_ridge_at_every_tested_lambda(explorer):
-    """The precomputed path equals an independent fit: Ridge(alpha = n λ) on centred targets."""
+    """The precomputed path equals an independent fit with an unpenalized intercept:
+    Ridge(alpha = n λ, fit_intercept=True) on the raw (uncentred) features."""
     phi = polynomial_features(explorer.x_train, 12)
+    phi_val = polynomial_features(explorer.x_val, 12)
     n = len(explorer.y_train)
     for lam in explorer.lams[::10]:
         s = explorer.state(lam)
-        model = Ridge(alpha=n * lam, fit_intercept=False, solver="svd")
-        model.fit(phi, explorer.y_train - explorer.y_train.mean())
+        model = Ridge(alpha=n * lam, fit_intercept=True, solver="svd").fit(phi, explorer.y_train)
         np.testing.assert_allclose(s["weights"], model.coef_, rtol=1e-6, atol=1e-8)
-        pred_val = explorer.y_train.mean() + polynomial_features(explorer.x_val, 12) @ model.coef_
+        assert s["intercept"] == pytest.approx(model.intercept_, rel=1e-6, abs=1e-8)
+        pred_val = model.predict(phi_val)
         assert s["val_mse"] == pytest.approx(np.mean((pred_val - explorer.y_val) ** 2), rel=1e-6)
         assert s["norm"] == pytest.approx(np.linalg.norm(model.coef_), rel=1e-6)
+        pred_train = model.predict(phi)
+        assert s["train_mse"] == pytest.approx(np.mean((pred_train - explorer.y_train) ** 2))
+        np.testing.assert_allclose(
+            s["curve"], model.predict(polynomial_features(explorer.x_plot, 12))
+        )
+
+
+def test_the_intercept_is_fitted_not_fixed_at_the_mean(explorer):
+    """Lesson 02's earlier model (offset fixed at mean(y), ridge on uncentred features) is a
+    different, worse model on this data: the explorer must not be it (review finding E5)."""
+    phi = polynomial_features(explorer.x_train, 12)
+    phi_val = polynomial_features(explorer.x_val, 12)
+    y_mean = explorer.y_train.mean()
+    s = explorer.state(1e-2)
+    w_fixed = Ridge(alpha=15 * 1e-2, fit_intercept=False, solver="svd")
+    w_fixed = w_fixed.fit(phi, explorer.y_train - y_mean).coef_
+    fixed_val = np.mean((y_mean + phi_val @ w_fixed - explorer.y_val) ** 2)
+    assert s["val_mse"] == pytest.approx(0.0883, abs=5e-5)  # the number lesson 02 prints
+    assert fixed_val == pytest.approx(0.1376, abs=5e-5)
+    assert s["intercept"] != pytest.approx(y_mean, abs=1e-3)
 
 
 def test_state_snaps_to_the_nearest_grid_value_on_a_log_scale(explorer):

@@ -227,3 +227,47 @@ def test_every_scrubber_has_a_text_alternative_in_the_notebook_language(frames_2
         assert ("拖动条" in repr(scrubber)) == (lang == "zh")
     given = frames_2d.scrubber(alt="The penalty λw² for 13 values of λ")
     assert given.alt == "The penalty λw² for 13 values of λ"
+
+
+def test_scrubber_without_javascript_says_it_is_an_animation(frames_2d, monkeypatch):
+    """Unrun (untrusted) notebooks drop the script: the controls stay hidden, a note says why."""
+    from l2lessons import notebook
+
+    for lang, words in (("en", "Run this cell"), ("zh", "运行本单元格")):
+        monkeypatch.setitem(notebook._state, "lang", lang)
+        html = frames_2d.scrubber()._repr_html_()
+        note = re.search(r'<div class="l2-scrubber-note"[^>]*>(.*?)</div>', html).group(1)
+        assert words in note and "lam" in note and "▶" in note, note
+        controls = re.search(r'<div class="l2-scrubber-controls"([^>]*)>(.*?)</div>', html)
+        assert controls.group(1).strip() == 'hidden="hidden"'  # kept by sanitizers
+        assert controls.group(2).count('type="range"') == 2  # every range control inside
+        # the script swaps them: the note hidden, the controls shown
+        script = re.search(r"<script>(.*)</script>", html, re.S).group(1)
+        assert '".l2-scrubber-note").hidden = true' in script
+        assert '".l2-scrubber-controls").hidden = false' in script
+
+
+def test_scrubber_keeps_its_arrow_keys(frames_2d):
+    script = re.search(r"<script>(.*)</script>", frames_2d.scrubber()._repr_html_(), re.S)
+    script = script.group(1)
+    assert 'addEventListener("keydown", keep)' in script and "stopPropagation" in script
+    keys = re.search(r"var keys = /(.*)/;", script).group(1)
+    for key in ("ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End"):
+        assert re.fullmatch(keys, key), key
+    assert not re.fullmatch(keys, "Enter") and not re.fullmatch(keys, "a")
+
+
+def test_frame_slider_stores_a_run_this_cell_placeholder(frames_2d, monkeypatch):
+    from l2lessons import notebook
+    from l2lessons.widgets import WIDGET_VIEW
+
+    for lang, words in (
+        ("en", "Run this cell to show the slider"),
+        ("zh", "运行本单元格即可显示滑块"),
+    ):
+        monkeypatch.setitem(notebook._state, "lang", lang)
+        view = frame_slider(frames_2d, "placeholder", lam=0.3, shift=1.5)
+        bundle = view._repr_mimebundle_()
+        assert bundle[WIDGET_VIEW]["model_id"] == view.widget.model_id
+        assert words in bundle["text/plain"] and words in bundle["text/html"]
+        assert "VBox" not in bundle["text/plain"]

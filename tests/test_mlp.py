@@ -14,7 +14,8 @@ from sklearn.datasets import load_digits
 
 import l2lessons
 from l2lessons.gradcheck import numerical_gradient, relative_error
-from l2lessons.mlp import MLP
+from l2lessons.mlp import MLP, train_together
+from l2lessons.softmax import DivergenceError
 
 KEYS = ("W1", "b1", "W2", "b2")
 
@@ -257,3 +258,102 @@ def test_math_modules_import_only_numpy_and_the_standard_library(module):
         elif isinstance(node, ast.ImportFrom) and node.level == 0:
             imported.add(node.module.split(".")[0])
     assert imported <= {"__future__", "dataclasses", "math", "numbers", "numpy"}, imported
+
+
+# --- several nets trained side by side, and divergence ----------------------------------------
+
+
+def test_train_together_takes_exactly_the_steps_of_mlp_step(rng):
+    X, y = problem(rng, 30, 5, 3)
+    lams, lrs = [0.0, 1e-3, 0.1], [0.3, 0.1, 0.2]
+    nets = [MLP(5, 8, 3, seed=s) for s in (0, 1, 2)]
+    arrays = [net.params["W1"] for net in nets]
+    recorded = []
+    losses = train_together(
+        nets,
+        X,
+        y,
+        lams,
+        lrs,
+        40,
+        every=10,
+        record=lambda k: recorded.append((k, nets[1].params["W2"].copy())),
+    )
+    assert losses.shape == (40, 3)
+    assert [k for k, _ in recorded] == [0, 10, 20, 30, 40]
+    for i, (lam, lr) in enumerate(zip(lams, lrs, strict=True)):
+        twin = MLP(5, 8, 3, seed=i)
+        twin_losses = [twin.step(X, y, lam, lr) for _ in range(40)]
+        np.testing.assert_allclose(losses[:, i], twin_losses, rtol=1e-12)
+        for k in KEYS:
+            np.testing.assert_allclose(nets[i].params[k], twin.params[k], rtol=1e-12, atol=1e-15)
+        assert nets[i].params["W1"] is arrays[i]  # trained in place, the same arrays
+    twin = MLP(5, 8, 3, seed=1)
+    for _ in range(20):
+        twin.step(X, y, 1e-3, 0.1)
+    np.testing.assert_allclose(recorded[2][1], twin.params["W2"], rtol=1e-12)
+
+
+def test_train_together_with_one_data_set_per_net_and_a_per_layer_penalty(rng):
+    Xa, ya = problem(rng, 20, 4, 3)
+    Xb, yb = problem(rng, 20, 4, 3)
+    nets = [MLP(4, 6, 3, seed=0), MLP(4, 6, 3, seed=0)]
+    train_together(nets, [Xa, Xb], [ya, yb], [0.05, {"W1": 0.0, "W2": 0.05}], 0.2, 30)
+    by_hand = MLP(4, 6, 3, seed=0)  # the output layer penalized only, written by hand
+    for _ in range(30):
+        _, g = by_hand.loss_and_grads(Xb, yb, 0.0)
+        g["W2"] += 2 * 0.05 * by_hand.params["W2"]
+        for k in g:
+            by_hand.params[k] -= 0.2 * g[k]
+    plain = MLP(4, 6, 3, seed=0)
+    for _ in range(30):
+        plain.step(Xa, ya, 0.05, 0.2)
+    for k in KEYS:
+        np.testing.assert_allclose(nets[1].params[k], by_hand.params[k], rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(nets[0].params[k], plain.params[k], rtol=1e-12, atol=1e-15)
+
+
+def test_a_diverging_step_says_so(rng):
+    X, y = problem(rng, 20, 4, 3)
+    net = MLP(4, 6, 3, seed=0)
+    with pytest.raises(DivergenceError, match=r"lr = 5 is too large.*lr < 2 / h_max"):
+        for _ in range(500):
+            net.step(X, y, 1.0, 5.0)  # 1 - 2 lr lam = -9
+    nets = [MLP(4, 6, 3, seed=0), MLP(4, 6, 3, seed=1)]
+    with pytest.raises(DivergenceError, match=r"^Training net 1 of 2 diverged .*lr = 5 is"):
+        train_together(nets, X, y, [0.01, 1.0], [0.1, 5.0], 500)
+
+
+def test_a_stable_run_does_not_raise(rng):
+    X, y = problem(rng, 20, 4, 3)
+    nets = [MLP(4, 6, 3, seed=0)]
+    losses = train_together(nets, X, y, 0.01, 0.1, 300)
+    assert np.all(np.isfinite(losses)) and losses[-1, 0] < losses[0, 0]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"nets": []}, r"^nets must be a non-empty list of MLP networks\.$"),
+        ({"nets": [MLP(4, 6, 3), MLP(4, 5, 3)]}, r"^all nets must have the same sizes"),
+        ({"lam": [0.1]}, r"^lam has 1 entries but there are 2 nets\.$"),
+        ({"lam": {"W1": 0.1}}, r"^a per-layer lam must have the keys 'W1' and 'W2'"),
+        ({"lr": -1.0}, r"^lr must be > 0, got -1\.0\.$"),
+        ({"steps": -1}, r"^steps must be an integer >= 0, got -1\.$"),
+        ({"every": 5}, r"^record must be a function of the step number when every > 0\.$"),
+    ],
+)
+def test_train_together_bad_inputs_raise(rng, kwargs, match):
+    X, y = problem(rng, 10, 4, 3)
+    args = {"nets": [MLP(4, 6, 3), MLP(4, 6, 3)], "X": X, "y": y, "lam": 0.1, "lr": 0.1}
+    args.update(kwargs)
+    with pytest.raises(ValueError, match=match):
+        train_together(
+            args.pop("nets"),
+            args.pop("X"),
+            args.pop("y"),
+            args.pop("lam"),
+            args.pop("lr"),
+            args.pop("steps", 3),
+            **args,
+        )

@@ -594,3 +594,74 @@ def test_ridge_cv_with_intercept_matches_a_sklearn_fold_loop():
             expected = mean_squared_error(y[val], model.predict(X[val]))
             assert fold_mse[i, j] == pytest.approx(expected, rel=1e-8)
     np.testing.assert_allclose(mean_mse, fold_mse.mean(axis=0))
+
+
+# --- what shrinks and what need not (lesson 3, Section 3) -------------------------------------
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("kind", ["tall", "square", "wide", "ill"])
+def test_every_component_along_a_right_singular_vector_shrinks_with_lambda(kind, seed):
+    # theorem: v_k^T w(lam) = s_k (u_k^T y) / (s_k^2 + n lam), whose size falls as lam grows
+    X, y = make_problem(kind, seed)
+    lams = np.concatenate([[0.0], np.logspace(-8, 4, 60)])
+    Vt = np.linalg.svd(X, full_matrices=False)[2]
+    components = np.abs(ridge_path(X, y, lams) @ Vt.T)  # (L, r), from the weights themselves
+    assert np.all(np.diff(components, axis=0) <= 1e-12 * components.max())
+
+
+def lesson3_problem():
+    """Lesson 3's centred data: noisy_sine(30, seed=0) with 12 Legendre features."""
+    from l2lessons.data import noisy_sine, polynomial_features
+
+    x, y = noisy_sine(30, noise=0.25, seed=0)
+    X = polynomial_features(x, 12)
+    return X - X.mean(axis=0), y - y.mean()
+
+
+def test_single_weights_of_the_lesson_3_path_grow_and_change_sign():
+    # the lesson's counterexample to "every weight shrinks", on a grid 25 times finer than its own
+    X, y = lesson3_problem()
+    path = ridge_path(X, y, np.logspace(-8, 2, 2001))
+    size = np.abs(path)
+    grows = (np.diff(size, axis=0) > 1e-12 * size.max()).any(axis=0)
+    flips = (np.diff(np.sign(path), axis=0) != 0).any(axis=0)
+    assert np.flatnonzero(grows).tolist() == [1, 3, 6, 10, 11]  # w_2, w_4, w_7, w_11, w_12
+    assert np.flatnonzero(flips).tolist() == [3, 10, 11]  # w_4, w_11, w_12
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("kind", ["tall", "wide", "ill"])
+def test_fixed_design_squared_bias_never_decreases_with_lambda(kind, seed):
+    # with X fixed, the average ridge fit is the fit to the noise-free f; its residual along
+    # each u_k is multiplied by n lam / (s_k^2 + n lam), so ||f - X w(lam)||^2 can only grow
+    X, _ = make_problem(kind, seed)
+    f = np.sin(X @ np.random.default_rng(seed).normal(size=X.shape[1]))  # any fixed signal
+    lams = np.concatenate([[0.0], np.logspace(-8, 4, 60)])
+    bias_sq = np.mean((ridge_path(X, f, lams) @ X.T - f) ** 2, axis=1)
+    assert np.all(np.diff(bias_sq) >= -1e-12 * bias_sq.max())
+    assert bias_sq[-1] > bias_sq[0]
+
+
+# --- the references of lesson 3's exercises (l2lessons.exercise_bank.ridge_closed_form) ---------
+
+
+def test_the_cross_validation_exercise_reference_is_ridge_cv_with_an_intercept():
+    # the exercise's scikit-learn fold loop and the package's ridge_cv follow one fold convention
+    from l2lessons.exercise_bank import ridge_closed_form as bank
+
+    for X, y, lam, k in bank._cases_4():
+        mean_mse, _ = ridge_cv(X, y, [lam], k=k, seed=0, fit_intercept=True)
+        assert bank._sklearn_cv(X, y, lam, k) == pytest.approx(mean_mse[0], rel=1e-9)
+    sizes = [[len(f) for f in bank._folds(len(c[1]), c[3])] for c in bank._cases_4()]
+    assert any(len(set(s)) > 1 for s in sizes)  # unequal folds: pooling the errors would differ
+
+
+def test_the_half_way_exercise_answer_is_sigma_squared_over_n():
+    from l2lessons.exercise_bank import ridge_closed_form as bank
+
+    X, _ = lesson3_problem()
+    lam = bank._expected_3()  # found by brentq on shrinkage_factors
+    assert shrinkage_factors(X, lam)[0] == pytest.approx(0.5, abs=1e-12)
+    s_max = np.linalg.eigvalsh(X.T @ X).max()  # sigma_1^2 as the largest eigenvalue of X^T X
+    assert lam == pytest.approx(s_max / X.shape[0], rel=1e-10)

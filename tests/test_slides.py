@@ -221,3 +221,21 @@ def test_assets_are_the_pinned_versions_with_their_licenses(out):
     assert (out / "_static" / "reveal.js" / "LICENSE").is_file()
     assert (out / "_static" / "mathjax" / "LICENSE").is_file()
     assert (out / "_static" / "mathjax" / "config" / "TeX-AMS_CHTML-full.js").is_file()
+
+
+# --- keys and what the deck draws over the slides (tests/browser/test_decks.py presses them) --
+
+
+@pytest.mark.parametrize("notebook", PATHS, ids=IDS)
+def test_every_deck_walks_every_slide_with_the_arrow_keys_and_says_so(out, notebook):
+    html = deck_of(out, notebook).read_text(encoding="utf-8")
+    init = re.search(r"Reveal\.initialize\(\{(.*?)\}\);", html, re.S).group(1)
+    assert re.search(r'navigationMode:\s*"linear"', init), "→ would skip the sub-slides"
+    assert re.search(r"margin:\s*0\.06", init)  # the arrows sit in the margin
+    lang = notebook.parent.name
+    hint = re.search(r'<div class="l2-keys" lang="(\w+)">(.*?)</div>', html)
+    assert hint and hint.group(1) == lang and hint.group(2) == build_slides.KEYS[lang]
+    assert "→" in hint.group(2) and "<kbd>F</kbd>" in hint.group(2)
+    assert ".reveal .controls" in html and ".l2-keys" in html  # DECK_CSS is in the page
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "<kbd>→</kbd>" in index and "every slide" in index and "每一页" in index

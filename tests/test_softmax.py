@@ -13,7 +13,14 @@ from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 
-from l2lessons.softmax import fit_softmax_gd, log_softmax, predict, softmax, softmax_ce_l2
+from l2lessons.softmax import (
+    DivergenceError,
+    fit_softmax_gd,
+    log_softmax,
+    predict,
+    softmax,
+    softmax_ce_l2,
+)
 
 
 @pytest.fixture
@@ -379,3 +386,53 @@ def test_bad_fit_inputs_raise(kwargs, match):
     args.update(kwargs)
     with pytest.raises(ValueError, match=match):
         fit_softmax_gd(**args)
+
+
+# --- a run that diverges says so ------------------------------------------------------------
+
+
+def test_a_too_large_step_raises_a_divergence_error_naming_lr_and_the_rule(rng):
+    _, _, X, y = random_problem(rng, 30, 4, 3)
+    lam, lr = 1.0, 1.5  # 1 - 2 lr lam = -2: the weights double (and flip) every step
+    # without the check, the same steps blow the weights up silently
+    W, b = np.zeros((4, 3)), np.zeros(3)
+    for _ in range(200):
+        _, dW, db = softmax_ce_l2(W, b, X, y, lam)
+        W, b = W - lr * dW, b - lr * db
+    assert np.abs(W).max() > 1e50
+    with pytest.raises(
+        DivergenceError, match=r"diverged at step \d+ .*lr = 1\.5 is too large"
+    ) as err:
+        fit_softmax_gd(X, y, lam, lr, 200)
+    message = str(err.value)
+    assert "lr < 2 / h_max" in message and "2·lam" in message and "lam = 1" in message
+    assert message.count(". ") == 0 and message.endswith(".")  # one sentence
+    assert isinstance(err.value, ValueError)
+
+
+def test_overflowing_weights_during_fit_raise_a_divergence_error(rng):
+    _, _, X, y = random_problem(rng, 20, 3, 2)
+    with pytest.raises(DivergenceError, match=r"lr = 1e\+06 is too large"):
+        fit_softmax_gd(X, y, 10.0, 1e6, 50)
+
+
+def test_2_lr_lam_above_1_still_converges_when_lr_is_below_2_over_h_max(rng):
+    # 2 lr lam = 1.8 (the decay factor is -0.8), but the data term is nearly flat (small X):
+    # lr (h_data + 2 lam) < 2, so the run oscillates and converges, with no error
+    _, _, X, y = random_problem(rng, 40, 3, 3, scale=0.1)
+    lam, lr = 3.0, 0.3
+    h_data_bound = 0.5 * np.linalg.eigvalsh(X.T @ X / len(y)).max()  # >= CE curvature bound
+    assert lr * (h_data_bound + 2 * lam) < 2 and 2 * lr * lam > 1
+    W, b, losses = fit_softmax_gd(X, y, lam, lr, 300)
+    W_slow, b_slow, _ = fit_softmax_gd(X, y, lam, 0.01, 20000)
+    np.testing.assert_allclose(W, W_slow, atol=1e-8)
+    assert losses[-1] == pytest.approx(losses[-2], rel=1e-12)
+
+
+def test_the_divergence_error_carries_its_numbers(rng):
+    _, _, X, y = random_problem(rng, 30, 4, 3)
+    with pytest.raises(DivergenceError) as err:
+        fit_softmax_gd(X, y, 1.0, 1.5, 200)
+    e = err.value
+    assert e.lr == 1.5 and e.lam == 1.0 and e.step > 0
+    assert e.start == pytest.approx(math.log(3)) and e.now > 1e3 * e.start

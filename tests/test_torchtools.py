@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import doctest
 
 import pytest
@@ -16,6 +17,7 @@ from l2lessons.torchtools import (
     decay_param_groups,
     format_audit,
     manual_l2_penalty,
+    scale_invariant_weights,
 )
 
 
@@ -212,7 +214,7 @@ def test_grouped_sgd_trains_exactly_like_the_manual_penalty_at_half_the_decay(mo
 
 def test_module_doctests():
     result = doctest.testmod(l2lessons.torchtools)
-    assert result.attempted >= 4 and result.failed == 0
+    assert result.attempted >= 8 and result.failed == 0
 
 
 # --- bad input ----------------------------------------------------------------------------------
@@ -246,3 +248,146 @@ def all_frozen():
 def test_bad_input_is_one_clear_value_error(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+# --- pre-norm (scale-invariant) weights: scale_invariant_weights, decay_param_groups(pre_norm=)
+
+
+def pre_norm_net(norm, bias):
+    torch.manual_seed(3)
+    layer = nn.BatchNorm1d(6) if norm == "bn" else nn.LayerNorm(6)
+    return nn.Sequential(nn.Linear(5, 6, bias=bias), layer, nn.ReLU(), nn.Linear(6, 3)).double()
+
+
+def features():
+    return torch.randn(16, 5, generator=torch.Generator().manual_seed(2), dtype=torch.float64)
+
+
+@pytest.mark.parametrize(
+    ("norm", "bias", "expected"),
+    [
+        ("bn", True, ["0.weight"]),  # BatchNorm removes the bias too: W alone is invariant
+        ("bn", False, ["0.weight"]),
+        ("ln", False, ["0.weight"]),
+        ("ln", True, []),  # LayerNorm keeps a per-feature bias: only (W, b) together is invariant
+    ],
+)
+def test_scale_invariant_weights_finds_the_weights_before_a_norm_layer(norm, bias, expected):
+    net = pre_norm_net(norm, bias)
+    assert scale_invariant_weights(net, features()) == expected
+
+
+def test_scale_invariant_weights_agrees_with_autograd_orthogonality_and_leaves_the_model_alone():
+    # independent check: a scale-invariant W has <W, dL/dW> = 0 and ||dL/dW(cW)|| = ||dL/dW(W)||/c
+    net = pre_norm_net("bn", True)
+    net.eval()
+    before = {k: v.clone() for k, v in net.state_dict().items()}
+    x, y = features(), torch.arange(16) % 3
+    assert scale_invariant_weights(net, x) == ["0.weight"]
+    assert not net.training  # mode untouched
+    for k, v in net.state_dict().items():  # weights and BatchNorm running statistics untouched
+        torch.testing.assert_close(v, before[k], rtol=0, atol=0)
+    grads = {}
+    for c in (1.0, 4.0):
+        probe = pre_norm_net("bn", True).train()
+        with torch.no_grad():
+            probe[0].weight.mul_(c)
+        nn.functional.cross_entropy(probe(x), y).backward()
+        grads[c] = probe[0].weight.grad
+        w, g = probe[0].weight.detach(), probe[0].weight.grad
+        assert abs((w * g).sum().item()) < 1e-3 * w.norm().item() * g.norm().item()
+        head = probe[3].weight
+        assert abs((head.detach() * head.grad).sum().item()) > 1e-3  # the head is not invariant
+    assert grads[1.0].norm().item() / grads[4.0].norm().item() == pytest.approx(4.0, rel=1e-3)
+
+
+def test_pre_norm_gets_its_own_group_and_the_default_is_unchanged():
+    net = pre_norm_net("bn", False)
+    default = decay_param_groups(net, 0.1)
+    assert [g["param_names"] for g in default] == [
+        ["0.weight", "3.weight"],
+        ["1.weight", "1.bias", "3.bias"],
+    ]
+    same = decay_param_groups(net, 0.1, pre_norm=[])
+    assert [g["param_names"] for g in same] == [g["param_names"] for g in default]
+    found = scale_invariant_weights(net, features())
+    decayed, invariant, exempt = decay_param_groups(
+        net, 0.1, pre_norm=found, pre_norm_weight_decay=0.5
+    )
+    assert (decayed["param_names"], decayed["weight_decay"]) == (["3.weight"], 0.1)
+    assert (invariant["param_names"], invariant["weight_decay"]) == (["0.weight"], 0.5)
+    assert invariant["params"][0] is net[0].weight
+    assert (exempt["param_names"], exempt["weight_decay"]) == (
+        ["1.weight", "1.bias", "3.bias"],
+        0.0,
+    )
+    # default decay of the pre-norm group is weight_decay: same training as without the option
+    (_, g2, _) = decay_param_groups(net, 0.1, pre_norm=found)
+    assert g2["weight_decay"] == 0.1
+    # only pre-norm weights: the first group is omitted
+    only = nn.Sequential(nn.Linear(5, 6, bias=False), nn.BatchNorm1d(6))
+    groups = decay_param_groups(only, 0.1, pre_norm=["0.weight"], pre_norm_weight_decay=0.0)
+    assert [(g["param_names"], g["weight_decay"]) for g in groups] == [
+        (["0.weight"], 0.0),
+        (["1.weight", "1.bias"], 0.0),
+    ]
+
+
+def test_pre_norm_decay_is_what_sgd_applies():
+    # SGD with the three groups == by-hand update W <- W - lr * (grad + wd_group * W)
+    net = pre_norm_net("bn", False)
+    ref = copy_of(net)
+    x, y = features(), torch.arange(16) % 3
+    opt = torch.optim.SGD(
+        decay_param_groups(net, 0.1, pre_norm=["0.weight"], pre_norm_weight_decay=0.7), lr=0.2
+    )
+    nn.functional.cross_entropy(net(x), y).backward()
+    opt.step()
+    nn.functional.cross_entropy(ref(x), y).backward()
+    rates = {"0.weight": 0.7, "3.weight": 0.1}
+    with torch.no_grad():
+        for name, p in ref.named_parameters():
+            p -= 0.2 * (p.grad + rates.get(name, 0.0) * p)
+    for (name, a), b in zip(net.named_parameters(), ref.parameters(), strict=True):
+        torch.testing.assert_close(a, b, rtol=0, atol=1e-14, msg=name)
+
+
+def copy_of(net):
+    return copy.deepcopy(net)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda: decay_param_groups(pre_norm_net("bn", 0), 0.1, pre_norm=["nope"]),
+            "not a trainable",
+        ),
+        (lambda: decay_param_groups(pre_norm_net("bn", 0), 0.1, pre_norm=["1.weight"]), "a 1-D"),
+        (lambda: decay_param_groups(pre_norm_net("bn", 0), 0.1, pre_norm="0.weight"), "the string"),
+        (
+            lambda: decay_param_groups(pre_norm_net("bn", 0), 0.1, pre_norm_weight_decay=-1),
+            "pre_norm_weight_decay must be >= 0",
+        ),
+        (lambda: scale_invariant_weights(pre_norm_net("bn", 0)), "needs an input batch"),
+        (lambda: scale_invariant_weights(pre_norm_net("bn", 0), features(), factor=1), "differ"),
+        (
+            lambda: scale_invariant_weights(pre_norm_net("bn", 0), features(), rtol=0),
+            "rtol must be",
+        ),
+        (lambda: scale_invariant_weights("net", features()), "torch.nn.Module"),
+        (lambda: scale_invariant_weights(TupleOut(), features()), "one tensor"),
+    ],
+)
+def test_pre_norm_bad_input_is_one_clear_value_error(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+class TupleOut(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(5, 2).double()
+
+    def forward(self, x):
+        return self.fc(x), x

@@ -42,7 +42,7 @@ def test_package_chinese_strings_typography():
 @pytest.mark.parametrize(
     ("pattern", "bad", "good"),
     [
-        ("space_after_full_width", "**运行：** 按 Shift", "**运行：**按 Shift"),
+        ("space_after_full_width", "**运行**： 按 Shift", "**运行**：按 Shift"),
         ("space_after_full_width", "平方和： 15.25", "平方和：15.25"),
         ("space_before_full_width", "惩罚偏置 True ：预测", "惩罚偏置 True：预测"),
         ("italic_chinese", "种子文档的*代码*没错", "种子文档的**代码**没错"),
@@ -60,6 +60,25 @@ def test_each_pattern_catches_its_example_and_spares_the_fix(pattern, bad, good)
     regex = zh_lint.PATTERNS[pattern][1]
     assert regex.search(bad), bad
     assert not regex.search(good), good
+
+
+def test_bold_after_full_width_punctuation_is_caught_where_markdown_leaves_it_unrendered():
+    """CommonMark: a closing ** after punctuation needs a space or punctuation after it."""
+    assert zh_lint.unrendered_emphasis("**运行：**按 Shift")
+    assert zh_lint.unrendered_emphasis("（**套索回归（lasso）**所用")
+    assert not zh_lint.unrendered_emphasis("**运行**：按 Shift")
+    assert not zh_lint.unrendered_emphasis("**结论。**$x$ 与 **平方** 的和")  # math follows
+    assert not zh_lint.unrendered_emphasis("`a**b` 和 $a*b$")
+
+
+def test_line_breaks_inside_chinese_sentences_are_caught():
+    """Markdown renders a line break as a space; Chinese prose must not get one."""
+    assert zh_lint.soft_breaks("第一句话，\n第二句话。")
+    assert zh_lint.soft_breaks("所以惩罚项是 0.1525。\n$x$ 是权重。")
+    assert not zh_lint.soft_breaks("### 标题\n正文。")
+    assert not zh_lint.soft_breaks("正文：\n\n- 列表项\n- 第二项")
+    assert not zh_lint.soft_breaks("正文：\n$$x^2$$\n之后。")
+    assert not zh_lint.soft_breaks("权重 w 的\n$x$ 分量")  # a space before math is right
 
 
 def test_code_and_math_are_not_prose():

@@ -26,6 +26,11 @@ included), with its slide metadata, minus what cannot work without a kernel or a
 widget outputs and widget state are dropped (sliders need a kernel: present them live in
 JupyterLab), and a Markdown image from the web (a Binder or Colab badge) becomes a plain link.
 Links between lessons (``01_norms.ipynb``) point at the other deck (``01_norms.slides.html``).
+
+Keys: reveal.js's "linear" navigation, so → and ← (and Space) visit every slide and sub-slide in
+order (the default would skip the sub-slides with →); the title slide of each deck says so in a
+one-line key hint (``KEYS``). The slides are scaled with a 6 % margin, in which the arrows, the
+slide number and the hint sit (``DECK_CSS``), so they never cover a slide's last line.
 """
 
 from __future__ import annotations
@@ -113,9 +118,79 @@ MathJax.Hub.Config({CommonHTML: {linebreaks: {automatic: false}}});
 .reveal h1, .reveal h2, .reveal h3, .reveal h4, .reveal h5, .reveal h6 {
   text-transform: none !important;
 }
+{{ resources.l2_css }}
 </style>
 {%- endblock html_head_css -%}
+{%- block body_footer -%}
+</div>
+</div>
+<div class="l2-keys" lang="{{ resources.l2_lang }}">{{ resources.l2_keys }}</div>
+</main>
+</body>
+{%- endblock body_footer -%}
+{%- block footer_js -%}
+<script>
+require(
+    {waitSeconds: 15},
+    ["{{ resources.reveal.url_prefix }}/dist/reveal.js",
+     "{{ resources.reveal.url_prefix }}/plugin/notes/notes.js"],
+    function (Reveal, RevealNotes) {
+        Reveal.initialize({
+            controls: true,
+            progress: true,
+            history: true,
+            transition: "{{ resources.reveal.transition }}",
+            slideNumber: "{{ resources.reveal.number }}",
+            plugins: [RevealNotes],
+            width: {{ resources.reveal.width }},
+            height: {{ resources.reveal.height }},
+            // a wider margin than reveal.js's 0.04: the arrows, the slide number and the key
+            // hint sit in it (DECK_CSS), never over a slide's last line
+            margin: 0.06,
+            // -> and <- (and Space) visit every slide and sub-slide in order; the up and down
+            // arrows are gone, so nothing is skipped.
+            navigationMode: "linear",
+        });
+        var update = function () {
+            if (MathJax.Hub.getAllJax(Reveal.getCurrentSlide())) {
+                MathJax.Hub.Rerender(Reveal.getCurrentSlide());
+            }
+            // the key hint shows on the title slide only
+            document.querySelector(".l2-keys").hidden = !Reveal.isFirstSlide();
+        };
+        Reveal.on("ready", update);
+        Reveal.on("slidechanged", update);
+    }
+);
+</script>
+{%- endblock footer_js -%}
 """
+
+#: Styles of every deck. The slide is scaled to the window with a margin of 6 % (at 1280×720:
+#: 36 px left and right, 20 px above and below); the navigation arrows (stacked, ← above →) and
+#: the slide number sit in the right margin and the key hint of the title slide in the bottom
+#: margin, so none of them covers the slide (tests/browser/test_decks.py checks it). The
+#: arrows' places need !important: reveal.js's linear mode places them with a more specific rule.
+DECK_CSS = """
+.reveal .controls { right: 4px; bottom: 32px; font-size: 8px; }
+.reveal .controls .navigate-right { right: 0 !important; bottom: 0 !important; }
+.reveal .controls .navigate-left { right: 0 !important; bottom: 4em !important; }
+.reveal .slide-number { right: 2px; bottom: 4px; font-size: 11px; padding: 3px; }
+.l2-keys {
+  position: fixed; left: 36px; bottom: 2px; z-index: 40; font: 12px/1.3 sans-serif;
+  color: #555; white-space: nowrap;
+}
+.l2-keys kbd { border: 1px solid #bbb; border-radius: 3px; padding: 0 3px; font-size: 11px; }
+"""
+
+#: What the key hint on the title slide of each deck says.
+KEYS = {
+    "en": "<kbd>→</kbd> / <kbd>←</kbd> (or <kbd>Space</kbd>) next / back, every slide · "
+    "<kbd>F</kbd> full screen · <kbd>S</kbd> speaker view · <kbd>Esc</kbd> overview · "
+    "<kbd>?</kbd> all keys",
+    "zh": "<kbd>→</kbd>／<kbd>←</kbd>（或<kbd>空格</kbd>）逐页前进／后退，不漏任何一页 · "
+    "<kbd>F</kbd> 全屏 · <kbd>S</kbd> 演讲者视图 · <kbd>Esc</kbd> 总览 · <kbd>?</kbd> 全部按键",
+}
 
 WEB_IMAGE = re.compile(r"!\[([^\]]*)\]\((?:https?:)?//[^)\s]+\)")
 NOTEBOOK_LINK = re.compile(r"\]\((?![a-z]+://)([^)\s]*?)\.ipynb(#[^)\s]*)?\)")
@@ -187,9 +262,13 @@ def build_decks(out: Path, notebooks_dir: Path) -> list[Path]:
     for path in notebooks_in(notebooks_dir):
         lang = path.parent.name
         nb = prepare(nbformat.read(path, as_version=4))
-        body, _ = exporters[lang].from_notebook_node(
-            nb, resources={"metadata": {"name": path.stem}}
-        )
+        resources = {
+            "metadata": {"name": path.stem},
+            "l2_css": DECK_CSS,
+            "l2_keys": KEYS[lang],
+            "l2_lang": LANGS[lang],
+        }
+        body, _ = exporters[lang].from_notebook_node(nb, resources=resources)
         deck = out / lang / deck_name(path)
         deck.parent.mkdir(parents=True, exist_ok=True)
         deck.write_text(body, encoding="utf-8")
@@ -223,8 +302,11 @@ body {{ font-family: sans-serif; max-width: 48em; margin: 2em auto; line-height:
 </head>
 <body>
 <h1>L2 regularization, from the formula to PyTorch · L2 正则化：从公式到 PyTorch</h1>
-<p>Press <kbd>F</kbd> for full screen, <kbd>S</kbd> for the speaker view, <kbd>Esc</kbd> for
-the overview. 按 <kbd>F</kbd> 全屏，<kbd>S</kbd> 打开演讲者视图，<kbd>Esc</kbd> 查看全部幻灯片。</p>
+<p>In a deck, <kbd>→</kbd> and <kbd>←</kbd> (or <kbd>Space</kbd>) go to the next and the
+previous slide, visiting every slide and sub-slide in order; <kbd>F</kbd> full screen,
+<kbd>S</kbd> the speaker view, <kbd>Esc</kbd> the overview, <kbd>?</kbd> every key.
+在幻灯片中，按 <kbd>→</kbd> 和 <kbd>←</kbd>（或<kbd>空格</kbd>）逐页前进、后退，每一页都会经过；
+<kbd>F</kbd> 全屏，<kbd>S</kbd> 演讲者视图，<kbd>Esc</kbd> 总览，<kbd>?</kbd> 全部按键。</p>
 {sections}
 </body>
 </html>

@@ -7,7 +7,9 @@ The patterns are those of the Chinese review (shared/reviews/lessons-zh.md, part
 spaces after (or before) full-width punctuation, italics on Chinese text, single em dashes and
 en dashes in Chinese prose, ASCII quotation marks in Chinese prose, thin-space or short comma
 thousands, half-width colons in Chinese output and figure text, two full-width colons in one
-printed line. Markdown is checked with its code spans and math removed; code cells are checked
+printed line, and emphasis that Markdown leaves unrendered (CommonMark does not close ``**``
+right after full-width punctuation when Chinese follows: write ``**标签**：文字``).
+Markdown is checked with its code spans and math removed; code cells are checked
 through their string literals that contain Chinese (figure titles, printed labels), and so are
 the package's own Chinese strings (l2lessons/*.py).
 """
@@ -26,9 +28,17 @@ ROOT = Path(__file__).resolve().parents[1]
 
 CJK = "\u3400-\u9fff"
 FULL_PUNCT = "，。、：；！？）」』》"
-PATTERNS: dict[str, tuple[str, re.Pattern]] = {
+PATTERNS: dict[str, tuple[str, re.Pattern | None]] = {
+    "unrendered_emphasis": (
+        "asterisks that Markdown does not render as bold or italics (write **标签**：文字)",
+        None,
+    ),
+    "line_break_in_chinese": (
+        "a line break inside a Chinese sentence (the browser shows it as a space)",
+        None,
+    ),
     "space_after_full_width": (
-        "a space after full-width punctuation (also after a bold label: **标签：** 文字)",
+        "a space after full-width punctuation (also after a bold label: **标签**： 文字)",
         re.compile(rf"[{FULL_PUNCT}]\**[ \t\u3000]+(?=[^\s|])"),
     ),
     "space_before_full_width": (
@@ -66,6 +76,8 @@ PATTERNS: dict[str, tuple[str, re.Pattern]] = {
     ),
 }
 MARKDOWN = (
+    "unrendered_emphasis",
+    "line_break_in_chinese",
     "space_after_full_width",
     "space_before_full_width",
     "italic_chinese",
@@ -75,6 +87,27 @@ MARKDOWN = (
 )
 OUTPUT = ("space_after_full_width", "space_before_full_width", "half_width_colon", "two_colons")
 STRINGS = ("space_after_full_width", "space_before_full_width", "half_width_colon")
+
+_MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]*\$", re.S)
+_TAG = re.compile(r"<[^>]+>")
+_CODE_HTML = re.compile(r"<code>.*?</code>|<pre>.*?</pre>", re.S)
+_LEFT_OVER = re.compile(r"\*\*|(?<![*\w])\*(?=\S)")
+
+
+def unrendered_emphasis(markdown: str) -> list[str]:
+    """Excerpts where ``*`` or ``**`` survive CommonMark rendering as literal asterisks.
+
+    Math is replaced first by a placeholder, as JupyterLab does before rendering Markdown.
+    """
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark").enable("table").render(_MATH.sub("@@0@@", markdown))
+    text = _TAG.sub("", _CODE_HTML.sub("", html))
+    return [
+        text[max(0, m.start() - 12) : m.end() + 12].replace("\n", "⏎")
+        for m in _LEFT_OVER.finditer(text)
+    ]
+
 
 _CODE_AND_MATH = re.compile(r"```.*?```|`[^`\n]*`|\$\$.*?\$\$|\$[^$\n]*\$|https?://[^\s)]+", re.S)
 _INVISIBLE = re.compile(r"<[^>\n]*>|(?<=\])\([^)\n]*\)")
@@ -117,9 +150,48 @@ def _outputs_text(cell) -> str:
 
 def _scan(text: str, names, where: str, findings: list) -> None:
     for name in names:
+        if PATTERNS[name][1] is None:
+            continue  # needs the Markdown source: see _scan_markdown
         for match in PATTERNS[name][1].finditer(text):
             start = max(0, match.start() - 12)
             findings.append((name, where, text[start : match.end() + 12].replace("\n", "⏎")))
+
+
+_WIDE = "\u3400-\u9fff\u3000-\u303f\uff00-\uffef"
+_ENDS_WIDE = re.compile(rf"[{_WIDE}]$")
+_ENDS_PUNCT = re.compile(r"[，。、：；！？）」』》”]$")
+_STARTS_WIDE = re.compile(rf"^[ \t]*[{_WIDE}]")
+_BLOCK_START = re.compile(r"^\s*([-*+]\s|\d+\.\s|#|\||>|\$\$|```|<|$)")
+
+
+def soft_breaks(markdown: str) -> list[str]:
+    """Line breaks inside a Chinese paragraph: after a Chinese character before another, or
+    after full-width punctuation before anything but a new block. Markdown turns them into a
+    space, which Chinese text must not have (code fences and display math are skipped)."""
+    found, previous, fence, math = [], "", False, False
+    for line in markdown.split("\n"):
+        stripped = line.strip()
+        if stripped.startswith("```"):
+            fence = not fence
+        elif stripped.startswith("$$") and not (stripped.endswith("$$") and len(stripped) > 2):
+            math = not math
+        elif (
+            not (fence or math)
+            and previous.strip()
+            and not previous.lstrip().startswith(("#", "|", "$$", "<", ">"))
+            and not _BLOCK_START.match(line)
+        ):
+            wide = _ENDS_WIDE.search(previous) and _STARTS_WIDE.search(line)
+            if wide or _ENDS_PUNCT.search(previous):
+                found.append(f"{previous[-12:]}⏎{line.strip()[:12]}")
+        previous = line
+    return found
+
+
+def _scan_markdown(text: str, where: str, findings: list) -> None:
+    _scan(prose(text), MARKDOWN, where, findings)
+    findings += [("unrendered_emphasis", where, e) for e in unrendered_emphasis(text)]
+    findings += [("line_break_in_chinese", where, e) for e in soft_breaks(text)]
 
 
 def lint_notebook(path: Path) -> list[tuple[str, str, str]]:
@@ -130,7 +202,7 @@ def lint_notebook(path: Path) -> list[tuple[str, str, str]]:
         where = f"{path.name} cell {i}"
         text = "".join(cell["source"])
         if cell["cell_type"] == "markdown":
-            _scan(prose(text), MARKDOWN, where, findings)
+            _scan_markdown(text, where, findings)
         elif cell["cell_type"] == "code":
             for literal in chinese_strings(text):
                 _scan(literal, STRINGS, where + " (string)", findings)
@@ -154,7 +226,7 @@ def lint_python(path: Path) -> list[tuple[str, str, str]]:
 def lint_docs(path: Path) -> list[tuple[str, str, str]]:
     """Findings in a Chinese Markdown document (README.zh-CN.md, docs/*.zh-CN.md)."""
     findings: list = []
-    _scan(prose(path.read_text(encoding="utf-8")), MARKDOWN, path.name, findings)
+    _scan_markdown(path.read_text(encoding="utf-8"), path.name, findings)
     return findings
 
 

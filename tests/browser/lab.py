@@ -80,6 +80,10 @@ class LabServer:
             f"--LabApp.workspaces_dir={self.tmp / 'workspaces'}",
             f"--LabApp.user_settings_dir={self.tmp / 'settings'}",
             f"--LabApp.app_settings_dir={settings}",
+            # RISE (jupyterlab-rise) is a second front end with settings of its own
+            f"--RiseApp.app_settings_dir={settings}",
+            f"--RiseApp.user_settings_dir={self.tmp / 'settings'}",
+            f"--RiseApp.workspaces_dir={self.tmp / 'workspaces'}",
             "--LabApp.expose_app_in_browser=True",
             "--ServerApp.open_browser=False",
         ]  # fmt: skip
@@ -103,6 +107,18 @@ class LabServer:
 
     def lab_url(self, path: str) -> str:
         return f"{self.url}/lab/tree/{path}?reset&token={self.token}"
+
+    def rise_url(self, path: str) -> str:
+        """The notebook presented by jupyterlab-rise (what Alt+R shows beside it)."""
+        return f"{self.url}/rise/{path}?token={self.token}"
+
+    def file(self, path: str) -> Path:
+        """The server's copy of a file (what the browser saves into)."""
+        return self.tmp / "root" / path
+
+    def log_text(self) -> str:
+        self.log.flush()
+        return (self.tmp / "lab.log").read_text(encoding="utf-8", errors="replace")
 
     def __exit__(self, *exc):
         if self.proc and self.proc.poll() is None:

@@ -1,10 +1,13 @@
 """Every offline deck (`make slides`), both languages, shown in a real browser at 1280×720.
 
 The decks are built once (tools/build_slides.py) into a temporary folder and served
-from 127.0.0.1 only. For each deck: walk through every slide and sub-slide with every
-fragment shown, and check that nothing overflows the slide. reveal.js lays a slide out at
-its configured size (1280×720, set by build_slides.py) and then scales the whole slide to
-the window, so everything is measured in slide coordinates:
+from 127.0.0.1 only. For each deck: press → from the first slide, as a presenter does, until
+the last; it must show every slide and sub-slide in order (reveal.js's default navigation
+would skip the sub-slides), each with all of its fragments, and ← must walk back to the first.
+On each slide, check that nothing overflows it and that nothing lies under the navigation
+arrows, the slide number or the key hint, and that the title slide says which keys do what.
+reveal.js lays a slide out at its configured size (1280×720, set by build_slides.py) and
+then scales the whole slide to the window, so everything is measured in slide coordinates:
 
 * height: the slide's ``scrollHeight`` (its laid-out content) must be at most the
   configured height, and the slide must not get a scrollbar (nbconvert's ``reveal_scroll``
@@ -62,11 +65,12 @@ READY = """() => new Promise((resolve, reject) => {
   });
 })"""
 
-# Shows slide i (the i-th slide or sub-slide, in order) with all of its fragments, waits for
-# its formulas and pictures, and measures it in slide coordinates.
-SHOW_AND_MEASURE = """async (i) => {
-  const R = window.__deck, s = R.getSlides()[i], at = R.getIndices(s);
-  R.slide(at.h, at.v, 1e6);  // past the last fragment: every fragment shown
+# Measures the slide on screen (every fragment already shown by the → key), in slide
+# coordinates, once its formulas and pictures are ready. Also lists what lies under the
+# navigation arrows, the slide number or the key hint (each piece of text, formula or picture
+# that meets one of them).
+MEASURE = """async () => {
+  const R = window.__deck, s = R.getCurrentSlide(), at = R.getIndices(s);
   await new Promise((r, no) => {
     MathJax.Hub.Queue(() => { r(); });
     setTimeout(() => no(new Error('MathJax still busy after 20 s')), 20000);
@@ -108,15 +112,76 @@ SHOW_AND_MEASURE = """async (i) => {
       wide.push(what + ' by ' + Math.round(past) + ' px');
     }
   }
+  // what the deck draws over the slides: the arrows shown, the slide number, the key hint
+  const shown = (el) => el.getClientRects().length && !el.closest('[hidden]') &&
+    getComputedStyle(el).visibility !== 'hidden' && +getComputedStyle(el).opacity > 0;
+  const chrome = [...document.querySelectorAll(
+    '.reveal .controls button, .reveal .slide-number, .l2-keys')].filter(shown);
+  const pieces = [];
+  for (const el of s.querySelectorAll('img, svg, canvas, .MathJax_CHTML')) {
+    if (!el.closest('aside.notes') && el.getClientRects().length) {
+      pieces.push([el.tagName.toLowerCase(), el.getBoundingClientRect()]);
+    }
+  }
+  const walker = document.createTreeWalker(s, NodeFilter.SHOW_TEXT), range = document.createRange();
+  for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+    const skip = 'aside.notes, script, style, .MathJax_CHTML';
+    if (!t.textContent.trim() || t.parentElement.closest(skip)) continue;
+    range.selectNodeContents(t);
+    const what = '"' + t.textContent.trim().slice(0, 20) + '"';
+    for (const r of range.getClientRects()) pieces.push([what, r]);
+  }
+  const meet = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 &&
+                         a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+  const under = [];
+  for (const el of chrome) {
+    const c = el.getBoundingClientRect(), name = String(el.className).split(' ')[0];
+    for (const [what, r] of pieces) {
+      if (r.width > 0 && r.height > 0 && meet(r, c)) under.push(what + ' under ' + name);
+    }
+  }
+  const hint = document.querySelector('.l2-keys');
   return {
-    h: at.h, v: at.v,
+    index: R.getSlides().indexOf(s), h: at.h, v: at.v,
     height: s.scrollHeight, width: s.scrollWidth,
     scrollbar: getComputedStyle(s).overflowY === 'scroll',
     hidden: s.querySelectorAll('.fragment:not(.visible)').length,
-    wide: wide,
+    wide: wide, under: [...new Set(under)],
+    hint: shown(hint) ? hint.innerText : null,
     text: s.innerText.replace(/\\s+/g, ' ').trim().slice(0, 60),
   };
 }"""
+
+# Where the deck stands: the slide's position in R.getSlides(), the fragment shown, and
+# whether fragments are left.
+WHERE = """() => {
+  const R = window.__deck, f = R.availableFragments();
+  return {index: R.getSlides().indexOf(R.getCurrentSlide()), fragment: R.getIndices().f,
+          next: f.next, prev: f.prev,
+          first: R.isFirstSlide(), last: R.isLastSlide()};
+}"""
+
+
+def walk(page, key: str, limit: int = 2000):
+    """Press ``key`` until the deck stops moving: yields the slide index after each press."""
+    before = page.evaluate(WHERE)
+    for _ in range(limit):
+        page.keyboard.press(key)
+        after = page.evaluate(WHERE)
+        if after == before:
+            return
+        yield after
+        before = after
+    raise AssertionError(f"{key} was pressed {limit} times and the deck still moves")
+
+
+def show_with_keys(page, index: int):
+    """From the first slide, press → until slide ``index`` shows with all of its fragments."""
+    for where in walk(page, "ArrowRight"):
+        if where["index"] == index and not where["next"]:
+            return page.evaluate(MEASURE)
+        assert where["index"] <= index, f"→ went past slide {index + 1}"
+    raise AssertionError(f"→ never reached slide {index + 1}")
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -175,19 +240,41 @@ def overflow(m, size) -> list[str]:
 
 
 @pytest.mark.parametrize("deck", DECKS)
-def test_no_slide_overflows_at_1280x720(deck_page, deck):
+def test_arrow_keys_visit_every_slide_and_none_overflows_at_1280x720(deck_page, deck):
+    """→ from the first slide shows every slide and sub-slide in order, each with all of its
+    fragments, and ← walks back to the first; each slide fits, nothing lies under the arrows,
+    the slide number or the key hint, and the title slide says which keys do what."""
     size = deck_page.open_deck(deck)
     assert (size["width"], size["height"]) == (1280, 720)
-    bad = []
-    for i in range(size["slides"]):
-        m = deck_page.evaluate(SHOW_AND_MEASURE, i)
-        assert m["hidden"] == 0, f"{deck}: slide {i + 1} still hides {m['hidden']} fragments"
-        problems = overflow(m, size)
+    page, bad, seen = deck_page, [], []
+    where = page.evaluate(WHERE)
+    assert where["index"] == 0 and where["first"]
+    moves = iter(walk(page, "ArrowRight"))
+    while True:
+        while where["next"]:  # → shows this slide's fragments one by one
+            where = next(moves)
+        m = page.evaluate(MEASURE)
+        seen.append(m["index"])
+        assert m["hidden"] == 0, f"{deck}: slide {m['index'] + 1} still hides fragments"
+        if m["index"] == 0:
+            assert m["hint"] and "→" in m["hint"] and "F" in m["hint"], f"{deck}: no key hint"
+        else:
+            assert m["hint"] is None, f"{deck}: the key hint shows on slide {m['index'] + 1}"
+        problems = overflow(m, size) + m["under"]
         if problems:
-            where = f"slide {i + 1}/{size['slides']} ({m['h']}.{m['v']})"
-            bad.append(f"{deck} {where}: {'; '.join(problems)} | {m['text']!r}")
+            at = f"slide {m['index'] + 1}/{size['slides']} ({m['h']}.{m['v']})"
+            bad.append(f"{deck} {at}: {'; '.join(problems)} | {m['text']!r}")
+        where = next(moves, None)
+        if where is None:
+            break
+    assert seen == list(range(size["slides"])), f"{deck}: → showed slides {seen}"
+    back = [w["index"] for w in walk(page, "ArrowLeft")]
+    back = [i for k, i in enumerate(back) if k == 0 or back[k - 1] != i]  # fragments: same slide
+    assert back == list(range(size["slides"] - 2, -1, -1)), f"{deck}: ← showed slides {back}"
     assert not deck_page.errors, f"{deck}: JavaScript errors {deck_page.errors}"
-    assert not bad, f"{len(bad)} slide(s) overflow:\n" + "\n".join(bad)
+    assert not bad, f"{len(bad)} slide(s) overflow or lie under the deck's controls:\n" + "\n".join(
+        bad
+    )
 
 
 @pytest.mark.parametrize("deck", SHOT_DECKS)
@@ -196,7 +283,7 @@ def test_first_slides_screenshots_and_chinese_glyphs(deck_page, shots, deck):
     folder.mkdir(parents=True, exist_ok=True)
     deck_page.open_deck(deck)
     for i in range(3):
-        deck_page.evaluate(SHOW_AND_MEASURE, i)
+        show_with_keys(deck_page, i) if i else deck_page.evaluate(MEASURE)
         path = folder / f"{deck.replace('/', '_')}_slide{i + 1}.png"
         deck_page.screenshot(path=str(path))
         assert path.stat().st_size > 5_000, f"{path.name} looks empty"
@@ -211,7 +298,7 @@ def test_scrubber_plays_in_the_deck(deck_page, shots, deck):
         """() => window.__deck.getSlides().findIndex((s) => s.querySelector('.l2-scrubber'))"""
     )
     assert index >= 0, f"{deck}: no slide shows a scrubber"
-    deck_page.evaluate(SHOW_AND_MEASURE, index)
+    show_with_keys(deck_page, index)
     root = deck_page.query_selector("section.present section.present .l2-scrubber")
     if root is None:  # a slide without sub-slides
         root = deck_page.query_selector("section.present .l2-scrubber")
