@@ -13,11 +13,12 @@ SETUP  ?=
 # The course's models are small: one BLAS thread is fastest and keeps results reproducible.
 ONE_THREAD := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 
-.PHONY: lab lab-zh test test-colab lint unit notebooks check-bilingual bench slides links clean help
+.PHONY: lab lab-zh present test test-colab lint unit notebooks check-bilingual bench slides links clean help
 
 help:
 	@echo "make lab       open the course in JupyterLab (ARGS='--no-browser --port 8899' passes options)"
 	@echo "make lab-zh    the same, on the Chinese start page, with JupyterLab's menus in Chinese"
+	@echo "make present   for instructors: make lab with autosave off (presenting changes no file)"
 	@echo "make test      ruff + unit tests + nbval over every notebook, both languages"
 	@echo "make test-colab  every lesson in a Colab-like environment (installs the course itself)"
 	@echo "make notebooks re-execute every notebook in place (stores fresh outputs)"
@@ -39,23 +40,32 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 # The course's defaults, in build/lab*/ (git-ignored), never in the user's own settings, where
-# a choice made in Settings still wins: no news popup, and no autosave, so that presenting
-# (RISE, Alt+R, a front end of its own, given the same defaults) or trying a cell never
-# rewrites a lesson in the checkout; Ctrl+S saves.
+# a choice made in Settings still wins: no news popup. `make present` also turns autosave off,
+# so that presenting (RISE, Alt+R, a front end of its own, given the same defaults) or trying a
+# cell in front of a class never rewrites a lesson in the checkout; Ctrl+S saves. `make lab`
+# keeps JupyterLab's autosave, so that a student's work is saved as usual.
 LAB_NEWS := "@jupyterlab/apputils-extension:notification": {"checkForUpdates": false, "fetchNews": "false"}
 LAB_SAVE := "@jupyterlab/docmanager-extension:plugin": {"autosave": false}
 LAB_EN := $(CURDIR)/build/lab/settings
 lab: $(STAMP)
 	@mkdir -p "$(LAB_EN)"
-	@echo '{$(LAB_NEWS), $(LAB_SAVE)}' > "$(LAB_EN)/overrides.json"
+	@echo '{$(LAB_NEWS)}' > "$(LAB_EN)/overrides.json"
 	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.app_settings_dir="$(LAB_EN)" \
 		--RiseApp.app_settings_dir="$(LAB_EN)" $(START) $(ARGS)
+
+# For instructors: the same, with autosave off (START=notebooks/zh/00_start_here.ipynb for Chinese).
+LAB_PRESENT := $(CURDIR)/build/lab-present/settings
+present: $(STAMP)
+	@mkdir -p "$(LAB_PRESENT)"
+	@echo '{$(LAB_NEWS), $(LAB_SAVE)}' > "$(LAB_PRESENT)/overrides.json"
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.app_settings_dir="$(LAB_PRESENT)" \
+		--RiseApp.app_settings_dir="$(LAB_PRESENT)" $(START) $(ARGS)
 
 # The Chinese start page, and JupyterLab's menus in Chinese (same defaults as lab).
 LAB_ZH := $(CURDIR)/build/lab-zh/settings
 lab-zh: $(STAMP)
 	@mkdir -p "$(LAB_ZH)"
-	@echo '{"@jupyterlab/translation-extension:plugin": {"locale": "zh_CN"}, $(LAB_NEWS), $(LAB_SAVE)}' > "$(LAB_ZH)/overrides.json"
+	@echo '{"@jupyterlab/translation-extension:plugin": {"locale": "zh_CN"}, $(LAB_NEWS)}' > "$(LAB_ZH)/overrides.json"
 	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.app_settings_dir="$(LAB_ZH)" \
 		--RiseApp.app_settings_dir="$(LAB_ZH)" notebooks/zh/00_start_here.ipynb $(ARGS)
 
