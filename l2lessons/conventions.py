@@ -54,7 +54,7 @@ from typing import NamedTuple
 
 from ._validate import check_lambda
 
-__all__ = ["LOSSES", "NAMES", "REFUSED", "convert", "describe", "markdown_table", "rows"]
+__all__ = ["COLUMNS", "LOSSES", "NAMES", "REFUSED", "convert", "describe", "markdown_table", "rows"]
 
 #: The course-side losses :func:`convert` understands (see the module docstring).
 LOSSES = ("mse", "half_mse", "cross_entropy")
@@ -1008,7 +1008,11 @@ _HEADER = {
 }
 
 
-def markdown_table(group: str = "framework", lang: str = "en") -> str:
+#: The column keys of :func:`markdown_table`, in the order of its full table.
+COLUMNS = ("row", "objective", "rule", "needs", "source", "proven")
+
+
+def markdown_table(group: str = "framework", lang: str = "en", columns=None, span=None) -> str:
     """The rows of one group of :func:`rows` as a Markdown table, for a lesson.
 
     Parameters
@@ -1018,6 +1022,13 @@ def markdown_table(group: str = "framework", lang: str = "en") -> str:
         course, the courses, the seed and the textbooks.
     lang : {"en", "zh"}
         Language (and, for ``"zh"``, the order of :func:`rows`).
+    columns : sequence of str, optional
+        Keys from :data:`COLUMNS` (``"row"``, ``"objective"``, ``"rule"``, ``"needs"``,
+        ``"source"``, ``"proven"``), in the order to show; default all six. A slide shows
+        a few columns at a time.
+    span : (int, int), optional
+        ``(start, stop)``: only the group's rows ``start`` to ``stop - 1`` (counted from 0,
+        as in a slice); default all of them.
 
     Returns
     -------
@@ -1025,21 +1036,52 @@ def markdown_table(group: str = "framework", lang: str = "en") -> str:
         A Markdown table; tests are named by their function (the files are
         ``tests/test_conventions*.py``).
 
+    Raises
+    ------
+    ValueError
+        If ``group``, ``lang`` or a column is unknown, ``columns`` is empty or repeats a
+        column, or ``span`` is not two integers ``0 <= start < stop``.
+
     Examples
     --------
     >>> markdown_table("textbook").splitlines()[2].startswith("| `course` |")
     True
+    >>> markdown_table("textbook", columns=("row", "rule"), span=(0, 1)).splitlines()[2]
+    '| `course` | λ |'
     """
     if group not in ("framework", "textbook"):
         raise ValueError(f"group must be 'framework' or 'textbook', got {group!r}.")
     table = rows(lang)  # checks lang
+    if columns is None:
+        columns = COLUMNS
+    if isinstance(columns, str):
+        columns = (columns,)
+    columns = tuple(columns)
+    if not columns or len(set(columns)) != len(columns) or not set(columns) <= set(COLUMNS):
+        raise ValueError(
+            f"columns must be distinct keys from {', '.join(COLUMNS)}, got {columns!r}."
+        )
+    start, stop = 0, None
+    if span is not None:
+        ok = (
+            isinstance(span, tuple | list)
+            and len(span) == 2
+            and all(isinstance(k, numbers.Integral) and not isinstance(k, bool) for k in span)
+            and 0 <= span[0] < span[1]
+        )
+        if not ok:
+            raise ValueError(
+                f"span must be two integers (start, stop), 0 <= start < stop, got {span!r}."
+            )
+        start, stop = int(span[0]), int(span[1])
+    at = [COLUMNS.index(c) for c in columns]
     sep, none = (", ", "—") if lang == "en" else ("、", "无")
-    lines = ["| " + " | ".join(_HEADER[lang]) + " |", "|---" * len(_HEADER[lang]) + "|"]
-    for r in table:
-        if (r["kind"] == "framework") != (group == "framework"):
-            continue
+    header = [_HEADER[lang][k] for k in at]
+    lines = ["| " + " | ".join(header) + " |", "|---" * len(header) + "|"]
+    chosen = [r for r in table if (r["kind"] == "framework") == (group == "framework")]
+    for r in chosen[start:stop]:
         proven = re.sub(r"tests/(test_\w+)\.py::(\w+)", r"`\2`", r["proven"])
         needs = sep.join(f"`{k}`" for k in r["needs"]) or none
         cells = (f"`{r['name']}`", r["objective"], r["rule"], needs, r["source"], proven)
-        lines.append("| " + " | ".join(cell.replace("*", r"\*") for cell in cells) + " |")
+        lines.append("| " + " | ".join(cells[k].replace("*", r"\*") for k in at) + " |")
     return "\n".join(lines)

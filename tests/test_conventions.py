@@ -460,3 +460,51 @@ def test_the_converter_is_math_it_imports_no_framework():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def _cells(line):
+    """The cells of one Markdown table line (no ``|`` inside a cell in these tables)."""
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("group", ["framework", "textbook"])
+def test_markdown_table_columns_and_span_cut_the_full_table(group, lang):
+    """A slide's table (a few columns, a few rows) is exactly a block of the full table."""
+    from l2lessons.conventions import COLUMNS, markdown_table
+
+    full = [_cells(line) for line in markdown_table(group, lang).splitlines()]
+    header, body = full[0], full[2:]
+    assert len(header) == len(COLUMNS) and body
+    assert markdown_table(group, lang, columns=COLUMNS, span=(0, len(body))) == markdown_table(
+        group, lang
+    )
+    for columns in [("row", "objective", "rule", "needs"), ("row", "source", "proven"), ("rule",)]:
+        at = [COLUMNS.index(c) for c in columns]
+        for start, stop in [(0, 4), (4, 8), (8, 100)]:
+            part = markdown_table(group, lang, columns=columns, span=(start, stop))
+            lines = part.splitlines()
+            assert _cells(lines[0]) == [header[k] for k in at]
+            assert lines[1] == "|---" * len(columns) + "|"
+            assert [_cells(line) for line in lines[2:]] == [
+                [row[k] for k in at] for row in body[start:stop]
+            ]
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"columns": ()},
+        {"columns": ("row", "row")},
+        {"columns": ("row", "lambda")},
+        {"span": (3, 3)},
+        {"span": (-1, 2)},
+        {"span": (0.0, 2)},
+        {"span": 4},
+    ],
+)
+def test_markdown_table_refuses_bad_columns_and_spans(kwargs):
+    from l2lessons.conventions import markdown_table
+
+    with pytest.raises(ValueError, match="columns|span"):
+        markdown_table("framework", "en", **kwargs)
