@@ -28,8 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validate import as_float_array
-from ._validate import check_positive
+from ._validate import as_float_array, check_positive
 
 __all__ = ["GradCheckResult", "check_gradient", "numerical_gradient", "relative_error"]
 

@@ -327,7 +327,8 @@ def test_check_value_wrong_with_dict_hint_in_both_languages():
     assert not en.passed and en.attempted
     assert repr(en).startswith("❌")
     assert en.message == (
-        "Not quite: your answer 0.155 is too large, off by less than 10 %. Square every entry first."
+        "Not quite: your answer 0.155 is too large, off by less than 10 %. "
+        "Square every entry first."
     )
     assert not CJK.search(en.message)
     zh = check_value(0.155, 0.1525, hint=hint, lang="zh")
@@ -417,7 +418,7 @@ def test_feedback_bool_and_repr():
 
 
 def test_feedback_html_marks_need_no_emoji_font():
-    """The notebook shows a coloured badge with a DejaVu glyph: ✓, ✗ and ✎ differ in shape and colour."""
+    """A coloured badge with a DejaVu glyph: ✓, ✗ and ✎ differ in shape and colour."""
     ok, wrong, todo = (
         Feedback(True, "a"),
         Feedback(False, "b"),
