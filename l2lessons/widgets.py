@@ -89,7 +89,7 @@ class FrameSlider:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         """The widget view, with :func:`placeholder` text where no widget can be drawn."""
-        bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude)
+        bundle = widget_view(self.widget, include=include, exclude=exclude)
         bundle.update(placeholder())
         return bundle
 
@@ -97,6 +97,15 @@ class FrameSlider:
         from IPython.display import display
 
         display(self._repr_mimebundle_(), raw=True)
+
+
+def widget_view(widget, include=None, exclude=None) -> dict:
+    """The MIME bundle that shows ``widget``: ipywidgets 8's own, or the view that ipywidgets 7
+    (Colab's) displays from ``_ipython_display_`` (widget protocol 2: its model id)."""
+    if hasattr(widget, "_repr_mimebundle_"):
+        return dict(widget._repr_mimebundle_(include=include, exclude=exclude))
+    view = {"version_major": 2, "version_minor": 0, "model_id": widget._model_id}
+    return {"text/plain": repr(widget), "application/vnd.jupyter.widget-view+json": view}
 
 
 def placeholder(lang: str | None = None) -> dict[str, str]:

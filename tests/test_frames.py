@@ -271,3 +271,24 @@ def test_frame_slider_stores_a_run_this_cell_placeholder(frames_2d, monkeypatch)
         assert bundle[WIDGET_VIEW]["model_id"] == view.widget.model_id
         assert words in bundle["text/plain"] and words in bundle["text/html"]
         assert "VBox" not in bundle["text/plain"]
+
+
+def test_the_slider_view_works_with_ipywidgets_7_too(frames_2d, monkeypatch):
+    """Colab has ipywidgets 7, whose widgets have no _repr_mimebundle_: the view is built from
+    the model id, as ipywidgets 7's own _ipython_display_ sends it."""
+    from l2lessons.widgets import WIDGET_VIEW, widget_view
+
+    class Widget7:  # what an ipywidgets 7 widget offers
+        _model_id = "abc123"
+
+        def __repr__(self):
+            return "VBox(...)"
+
+    bundle = widget_view(Widget7())
+    assert bundle[WIDGET_VIEW] == {"version_major": 2, "version_minor": 0, "model_id": "abc123"}
+    assert bundle["text/plain"] == "VBox(...)"
+    view = frame_slider(frames_2d, "ipywidgets-7", lam=0.3, shift=1.5)
+    monkeypatch.setattr(view, "widget", Widget7())
+    shown = view._repr_mimebundle_()
+    assert shown[WIDGET_VIEW]["model_id"] == "abc123"
+    assert "Run this cell" in shown["text/plain"]  # the placeholder still replaces the repr
