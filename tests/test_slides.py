@@ -239,3 +239,9 @@ def test_every_deck_walks_every_slide_with_the_arrow_keys_and_says_so(out, noteb
     assert ".reveal .controls" in html and ".l2-keys" in html  # DECK_CSS is in the page
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "<kbd>→</kbd>" in index and "every slide" in index and "每一页" in index
+
+
+def test_both_languages_give_rise_the_same_style():
+    """RISE reads rise.css from the notebook's own folder, so each language has a copy."""
+    en, zh = (ROOT / "notebooks" / lang / "rise.css" for lang in ("en", "zh"))
+    assert en.read_bytes() == zh.read_bytes()
