@@ -6,6 +6,7 @@ and say why; CI installs Debian's ``chromium`` so they always run there.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import statistics
@@ -57,15 +58,24 @@ def browser():
         chromium.close()
 
 
+@contextlib.contextmanager
+def fresh_page(browser, lab, width: int, height: int):
+    """A page in a fresh browser context (no restored tabs) of the given viewport; afterwards
+    the context is closed and every kernel it started is shut down."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="en-US")
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+        for session in _api(lab, "sessions"):
+            _api(lab, f"sessions/{session['id']}", method="DELETE")
+
+
 @pytest.fixture
 def page(browser, lab):
-    """A fresh browser context (no restored tabs); its kernels are shut down afterwards."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-US")
-    page = context.new_page()
-    yield page
-    context.close()
-    for session in _api(lab, "sessions"):
-        _api(lab, f"sessions/{session['id']}", method="DELETE")
+    """A fresh 1400×900 page; its kernels are shut down afterwards."""
+    with fresh_page(browser, lab, 1400, 900) as page:
+        yield page
 
 
 def _api(lab, path, method="GET"):

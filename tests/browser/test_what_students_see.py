@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import _api
+from .conftest import fresh_page
 from .test_sliders_in_chromium import (
     KERNEL_IDLE,
     RUN_ALL,
@@ -80,12 +80,8 @@ GLYPHS = """([el, marks]) => {
 @pytest.fixture
 def student(browser, lab):
     """A fresh 1366×800 page (a laptop screen); its kernels are shut down afterwards."""
-    context = browser.new_context(viewport={"width": 1366, "height": 800}, locale="en-US")
-    page = context.new_page()
-    yield page
-    context.close()
-    for session in _api(lab, "sessions"):
-        _api(lab, f"sessions/{session['id']}", method="DELETE")
+    with fresh_page(browser, lab, 1366, 800) as page:
+        yield page
 
 
 def visible(page, selector) -> list:
@@ -178,9 +174,7 @@ def test_start_page_before_and_after_running_it(student, lab, shots, lang):
 def test_rise_in_the_course_style_and_presenting_saves_nothing(browser, lab, shots, lang):
     path = START.format(lang=lang)
     before = lab.file(path).read_bytes()
-    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="en-US")
-    page = context.new_page()
-    try:
+    with fresh_page(browser, lab, 1280, 720) as page:
         page.goto(lab.rise_url(path))
         page.wait_for_selector(
             ".reveal .slides section.present .jp-RenderedMarkdown", timeout=60_000
@@ -206,10 +200,6 @@ def test_rise_in_the_course_style_and_presenting_saves_nothing(browser, lab, sho
             page.wait_for_timeout(200)
         page.wait_for_timeout(1500)  # the slide transition
         page.screenshot(path=shots / f"rise_{lang}_00_start_here.png")
-    finally:
-        context.close()
-        for session in _api(lab, "sessions"):
-            _api(lab, f"sessions/{session['id']}", method="DELETE")
     log = lab.log_text()
     assert f"404 GET /files/notebooks/{lang}/rise.css" not in log
     assert lab.file(path).read_bytes() == before, "presenting changed the notebook file"
