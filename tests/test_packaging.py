@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CONDA_TO_PYPI = {"pytorch-cpu": "torch", "pytorch": "torch"}
 NOT_PACKAGES = {"python", "pip"}
 # Not on conda-forge: the conda route installs it with pip, next to the course package.
-PIP_ONLY = {"noto-cjk-sans-otc"}
+PIP_ONLY = {"noto-cjk-sans-otc", "sphinx-mathjax-offline", "axe-playwright-python"}
 
 
 def _name_and_spec(requirement: str) -> tuple[str, str]:
@@ -71,7 +71,7 @@ def test_the_setup_path_pins_the_cpu_torch_build_and_pyproject_allows_it():
         tuple(int(x) for x in lower.split(".")) <= version < tuple(int(x) for x in upper.split("."))
     )
     # torch is installed before the package, so pip sees the range satisfied
-    assert makefile.index('"$(TORCH)"') < makefile.index('-e ".[lab,test]"')
+    assert makefile.index('"$(TORCH)"') < makefile.index('-e ".[lab,test,book]"')
 
 
 def test_ci_installs_the_chinese_font_and_runs_the_readme_test_command():
