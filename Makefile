@@ -13,7 +13,7 @@ SETUP  ?=
 # The course's models are small: one BLAS thread is fastest and keeps results reproducible.
 ONE_THREAD := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 
-.PHONY: lab lab-zh present test test-colab lint unit notebooks check-bilingual bench slides links clean help
+.PHONY: lab lab-zh present test test-colab lint unit notebooks check-bilingual bench slides book links clean help
 
 help:
 	@echo "make lab       open the course in JupyterLab (ARGS='--no-browser --port 8899' passes options)"
@@ -24,6 +24,8 @@ help:
 	@echo "make notebooks re-execute every notebook in place (stores fresh outputs)"
 	@echo "make check-bilingual   compare notebooks/en with notebooks/zh"
 	@echo "make slides    export every notebook as an offline reveal.js deck into build/slides/"
+	@echo "make book      the course website, both languages, offline, from the stored notebooks"
+	@echo "               (nothing re-executed) into build/book/ (open build/book/index.html)"
 	@echo "make links     regenerate the Binder/Colab links and the lessons' install cell (from"
 	@echo "               pyproject.toml); HUB=https://... prints nbgitpuller links for a JupyterHub"
 	@echo "make bench     benchmarks (notebook time and memory, sliders, MLP, ridge path) with"
@@ -82,6 +84,10 @@ notebooks: $(STAMP)
 # Decks for presenting without a kernel or a network (npm fetches reveal.js and MathJax once).
 slides: $(STAMP)
 	$(BIN)/python tools/build_slides.py --out build/slides
+
+# The website: Sphinx + MyST-NB from the committed notebooks and their outputs (tools/build_book.py).
+book: $(STAMP)
+	$(BIN)/python tools/build_book.py --out build/book
 
 HUB ?=
 links: $(STAMP)
