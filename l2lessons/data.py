@@ -1,7 +1,8 @@
 """Data for the lessons (plumbing): seeded synthetic problems and basis features.
 
 Everything here is generated from a seed, so it works offline and reproduces
-exactly; real data (handwritten digits) comes from scikit-learn's bundled copy.
+exactly; real data: scikit-learn's bundled handwritten digits, stored in the package
+(``digits.npz``, read without importing scikit-learn), and MNIST, downloaded on request.
 
 Examples
 --------
@@ -12,21 +13,24 @@ Examples
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
 from numpy.polynomial import legendre
 
-from ._validate import as_float_array
+from ._validate import as_float_array, check_int
 
 __all__ = [
     "MNIST_FILES",
     "MNIST_URL",
     "digits_split",
+    "load_digits",
     "load_mnist",
     "noisy_sine",
     "polynomial_features",
     "read_idx",
+    "stratified_split",
     "true_sine",
 ]
 
@@ -249,15 +253,159 @@ def load_mnist(cache_dir=None, base_url=None, progress=True, files=None):
     return X_train, y_train, X_test, y_test
 
 
+# --- scikit-learn's digits (stored in the package) -----------------------------------------
+# l2lessons/digits.npz holds sklearn.datasets.load_digits() as uint8 (tools/make_digits.py
+# writes it; tests/test_digits.py checks it against scikit-learn). Reading it, and splitting
+# as train_test_split does, spares a lesson the import of scikit-learn (about a second on a
+# slow CPU). The data: UCI Optical Recognition of Handwritten Digits (Alpaydin & Kaynak 1998,
+# CC BY 4.0).
+
+
+def load_digits():
+    """scikit-learn's bundled handwritten digits: 1797 images of 8×8 pixels, and their labels.
+
+    The same arrays as ``sklearn.datasets.load_digits(return_X_y=True)``, read from the copy
+    stored in this package (``l2lessons/digits.npz``), without importing scikit-learn.
+
+    Returns
+    -------
+    X : ndarray of shape (1797, 64), float64
+        Pixel intensities, whole numbers from 0 to 16, row by row (a fresh copy).
+    y : ndarray of shape (1797,), int64
+        The digit each image shows, 0 to 9.
+    """
+    from pathlib import Path
+
+    with np.load(Path(__file__).with_name("digits.npz")) as stored:
+        return stored["pixels"].astype(np.float64), stored["labels"].astype(np.int64)
+
+
+def _split_sizes(n: int, test_size, train_size) -> tuple[int, int]:
+    """(n_train, n_test) from fractions or counts, by the rules of ``train_test_split``.
+
+    A fraction of the test set is rounded up, one of the training set down; ``None`` is the
+    rest; both ``None``: a test set of 25 %.
+    """
+
+    def count(value, name, rounding):  # a count, or None for "the rest"
+        if value is None:
+            return None
+        if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+            if not 0 < value < n:
+                raise ValueError(
+                    f"{name} must be a count in 1..{n - 1} or a fraction, got {value}."
+                )
+            return int(value)
+        if isinstance(value, numbers.Real) and not isinstance(value, bool) and 0 < value < 1:
+            return rounding(float(value) * n)
+        raise ValueError(f"{name} must be a fraction in (0, 1) or a count, got {value!r}.")
+
+    if test_size is None and train_size is None:
+        test_size = 0.25  # train_test_split's default
+    n_test = count(test_size, "test_size", math.ceil)
+    n_train = count(train_size, "train_size", math.floor)
+    n_train = n - n_test if n_train is None else n_train
+    n_test = n - n_train if n_test is None else n_test
+    if n_train + n_test > n:
+        raise ValueError(
+            f"{n_train} training and {n_test} test examples are more than the {n} given."
+        )
+    if n_train == 0:
+        raise ValueError(f"test_size={test_size!r} leaves none of the {n} examples for training.")
+    return n_train, n_test
+
+
+def _approximate_mode(counts, n_draws: int, rng):
+    """How many to draw from each class: ``n_draws`` shared in proportion to ``counts``.
+
+    The floor of each class's share, plus one more for the classes with the largest
+    remainders (ties broken by ``rng``), as scikit-learn's ``_approximate_mode`` does.
+    """
+    continuous = counts / counts.sum() * n_draws
+    floored = np.floor(continuous)
+    need = int(n_draws - floored.sum())
+    if need > 0:
+        remainder = continuous - floored
+        for value in np.sort(np.unique(remainder))[::-1]:
+            (tied,) = np.where(remainder == value)
+            now = min(len(tied), need)
+            floored[rng.choice(tied, size=now, replace=False)] += 1
+            need -= now
+            if need == 0:
+                break
+    return floored.astype(int)
+
+
+def stratified_split(y, test_size=0.25, train_size=None, seed=0):
+    """Indices of a stratified random split: exactly those of scikit-learn's ``train_test_split``.
+
+    ``train_test_split(..., stratify=y, random_state=seed)`` picks the same images in the same
+    order (``tests/test_digits.py`` checks it against the installed scikit-learn, 1.9 when this
+    was written), so the lessons' splits do not depend on scikit-learn. Each class gets its share of
+    the training and test sets (rounded as in scikit-learn), drawn by a
+    ``numpy.random.RandomState(seed)``.
+
+    Parameters
+    ----------
+    y : array_like of shape (n,)
+        Class labels; every class needs at least 2 members.
+    test_size, train_size : float in (0, 1), int or None
+        Fraction or number of examples in each part; ``None``: the rest. Both ``None``: a test
+        set of 25 %.
+    seed : int
+        Seed of the random state.
+
+    Returns
+    -------
+    train, test : ndarray of int
+        Indices into ``y``.
+
+    Raises
+    ------
+    ValueError
+        On sizes that do not fit ``n``, a class with fewer than 2 members, a part with fewer
+        examples than there are classes, or a seed that is not an integer >= 0.
+    """
+    y = np.asarray(y)
+    if y.ndim != 1 or y.size < 2:
+        raise ValueError(f"y must be a 1-D array of at least 2 labels, got shape {y.shape}.")
+    seed = check_int(seed, "seed", minimum=0)
+    n_train, n_test = _split_sizes(len(y), test_size, train_size)
+    classes, y_index, counts = np.unique(y, return_inverse=True, return_counts=True)
+    if counts.min() < 2:
+        raise ValueError(
+            f"every class needs 2 members at least; {classes[counts < 2].tolist()} have 1."
+        )
+    if min(n_train, n_test) < len(classes):
+        raise ValueError(
+            f"{n_train} training and {n_test} test examples cannot each hold all "
+            f"{len(classes)} classes."
+        )
+    members = np.split(np.argsort(y_index, kind="stable"), np.cumsum(counts)[:-1])
+    rng = np.random.RandomState(seed)
+    n_i = _approximate_mode(counts, n_train, rng)
+    t_i = _approximate_mode(counts - n_i, n_test, rng)
+    train, test = [], []
+    for i in range(len(classes)):
+        shuffled = members[i].take(rng.permutation(counts[i]), mode="clip")
+        train.extend(shuffled[: n_i[i]])
+        test.extend(shuffled[n_i[i] : n_i[i] + t_i[i]])
+    return rng.permutation(train), rng.permutation(test)
+
+
 def digits_split(test_size=0.3, seed=0, scale="unit", train_size=None):
     """scikit-learn's bundled handwritten digits (1797 images, 8×8), split and scaled.
 
-    The split is stratified by class and seeded (``train_test_split``).
+    The split is stratified by class and seeded: the same images, in the same order, as
+    scikit-learn's ``train_test_split(X, y, stratify=y, random_state=seed)``
+    (:func:`stratified_split`), on the digits of :func:`load_digits`; scikit-learn is not
+    imported.
 
     Parameters
     ----------
     test_size : float or int, default 0.3
-        Fraction (or number) of images held out for testing.
+        Fraction (or number) of images held out for testing; ``None``: all but the
+        training images.
     seed : int, default 0
         Seed of the split.
     scale : {"unit", "standard"}, default "unit"
@@ -265,22 +413,19 @@ def digits_split(test_size=0.3, seed=0, scale="unit", train_size=None):
         standardized with the *training* mean and standard deviation (pixels that are
         constant in the training set are only centred).
     train_size : float or int, optional
-        Passed to ``train_test_split`` (e.g. a small training set of 300 images).
+        Fraction (or number) of training images, e.g. a small training set of 300; by
+        default all that are not test images.
 
     Returns
     -------
     X_train, X_test : ndarray of shape (n, 64), float64
-    y_train, y_test : ndarray of int
+    y_train, y_test : ndarray of int64
     """
-    from sklearn.datasets import load_digits
-    from sklearn.model_selection import train_test_split
-
     if scale not in ("unit", "standard"):
         raise ValueError(f"scale must be 'unit' or 'standard', got {scale!r}.")
-    X, y = load_digits(return_X_y=True)
-    X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=test_size, train_size=train_size, random_state=seed, stratify=y
-    )
+    X, y = load_digits()
+    train, test = stratified_split(y, test_size=test_size, train_size=train_size, seed=seed)
+    X_train, X_test, y_train, y_test = X[train], X[test], y[train], y[test]
     if scale == "unit":
         return X_train / 16.0, X_test / 16.0, y_train, y_test
     mean, std = X_train.mean(axis=0), X_train.std(axis=0)

@@ -18,20 +18,16 @@ from ..mlp import MLP
 
 
 def _lesson_digits():
-    """The lesson's 100 training digits (scaled to 0..1), as ``train_test_split`` makes them."""
+    """The lesson's 100 training digits (scaled to 0..1), as ``digits_split`` makes them."""
     X, y = _lesson_digits_cached()
     return X.copy(), y.copy()
 
 
 @lru_cache(maxsize=1)
 def _lesson_digits_cached():
-    from sklearn.datasets import load_digits
-    from sklearn.model_selection import train_test_split
+    from ..data import digits_split
 
-    X, y = load_digits(return_X_y=True)
-    X_train, _, y_train, _ = train_test_split(
-        X / 16.0, y, train_size=100, stratify=y, random_state=0
-    )
+    X_train, _, y_train, _ = digits_split(train_size=100, test_size=None, seed=0)
     return X_train, y_train
 
 
@@ -60,7 +56,9 @@ def _torch_relu_backward(dH, A):
     import torch
 
     A_t = torch.tensor(A, requires_grad=True)
-    torch.relu(A_t).backward(torch.tensor(dH))
+    # the scalar sum(dH * relu(A)) has gradient dH * relu'(A) with respect to A (a scalar
+    # backward(): passing dH as backward's argument would import sympy, a second, on first use)
+    (torch.tensor(dH) * torch.relu(A_t)).sum().backward()
     return A_t.grad.numpy()
 
 
