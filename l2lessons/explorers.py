@@ -153,12 +153,14 @@ class RidgeFitExplorer:
         """Display a λ slider above the figure; moving it swaps pre-rendered frames."""
         from .widgets import frame_slider
 
-        return frame_slider(self.frames(), "ridge fit", lam=lam)
+        return frame_slider(self.frames(), "ridge fit", alt=self._alt(), lam=lam)
 
     def scrubber(self, lam: float):
         """The same figure and λ grid as :meth:`show`, as a kernel-free HTML scrubber."""
-        alt = tr("Ridge fit as λ changes", "λ 变化时的岭回归拟合")
-        return self.frames().scrubber(alt=alt, lam=lam)
+        return self.frames().scrubber(alt=self._alt(), lam=lam)
+
+    def _alt(self) -> str:
+        return tr("Ridge fit as λ changes", "λ 变化时的岭回归拟合")
 
 
 class GradientDescentExplorer:
@@ -286,9 +288,11 @@ class GradientDescentExplorer:
         """Display a λ slider and a learning-rate slider above the figure (pre-rendered frames)."""
         from .widgets import frame_slider
 
-        return frame_slider(self.frames(), "gradient descent", lam=lam, lr=lr)
+        return frame_slider(self.frames(), "gradient descent", alt=self._alt(), lam=lam, lr=lr)
 
     def scrubber(self, lam, lr):
         """The same figure and grid as :meth:`show`, as a kernel-free HTML scrubber."""
-        alt = tr("Gradient descent runs over λ and lr", "不同 λ 与学习率下的梯度下降")
-        return self.frames().scrubber(alt=alt, lam=lam, lr=lr)
+        return self.frames().scrubber(alt=self._alt(), lam=lam, lr=lr)
+
+    def _alt(self) -> str:
+        return tr("Gradient descent runs over λ and lr", "不同 λ 与学习率下的梯度下降")

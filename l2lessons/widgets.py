@@ -1,12 +1,20 @@
-"""Sliders for the lessons (plumbing).
+"""Sliders for the lessons (plumbing): every frame in the browser, one control with the scrubber.
 
-:func:`frame_slider` shows one slider per grid axis of a :class:`~l2lessons.frames.Frames`
-above an image that swaps pre-rendered frames, so moving a slider costs the kernel a
-look-up, not a redraw (the slider callback is a plain method, tested without a browser).
+:func:`frame_slider` shows a :class:`FrameSlider`, an `anywidget <https://anywidget.dev>`_
+widget that holds every pre-rendered frame of a :class:`~l2lessons.frames.Frames` in the
+browser (sent once, as binary buffers). A move swaps the picture in the page, in the same
+event, with no round trip to the kernel, so the slider answers as fast while the kernel is busy
+with another cell; the kernel still learns where the slider is (the synced :attr:`FrameSlider.index`
+trait, read as :attr:`FrameSlider.value`), once it is free.
 
-A slider is shown as a widget view with a placeholder beside it: where no widget can be drawn
-(a notebook opened but not run yet, GitHub, an HTML export), JupyterLab and the others show the
-placeholder's text, "Run this cell to show the slider", instead of the widget's ``repr``.
+One output, two ways to show it: the output's bundle carries the widget view *and* the
+kernel-free scrubber (:meth:`Frames.scrubber <l2lessons.frames.Frames.scrubber>`) as its
+``text/html``. Where the widget can be drawn (JupyterLab, Notebook, Colab, with a kernel) it is;
+everywhere else (a notebook not run yet, GitHub, nbviewer, HTML exports, the slide decks, the
+website) the scrubber shows the same frames with the same controls, and where no script runs its
+animated picture plays by itself. The ES module is package data (``frame_slider.js``), nothing is
+fetched. The frames are not kept in the notebook's stored widget state: the scrubber already
+holds them (``tools/execute_notebooks.py`` drops that state, :func:`drop_stored_frames`).
 
 Every slider shown is remembered (weakly) so that :func:`sweep_sliders` can time the
 kernel-side update of each over its whole grid (used by ``make bench``).
@@ -16,121 +24,161 @@ from __future__ import annotations
 
 import time
 import weakref
+from pathlib import Path
 
-__all__ = ["FrameSlider", "frame_slider", "placeholder", "sweep_sliders"]
+import anywidget
+import traitlets
+
+__all__ = ["FrameSlider", "drop_stored_frames", "frame_slider", "sweep_sliders"]
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+#: The widget's front end: an ES module shipped with the package.
+ESM = Path(__file__).with_name("frame_slider.js")
+#: The class the front end is told this widget is (see :func:`drop_stored_frames`).
+WIDGET_ID = "l2lessons.widgets.FrameSlider"
 
-#: Every live slider shown in this kernel: (name, weak reference to its controller).
+#: Every live slider shown in this kernel: (name, weak reference to it).
 _SHOWN: list[tuple[str, weakref.ref]] = []
 
 
-class FrameSlider:
-    """The live view of :class:`~l2lessons.frames.Frames`: sliders above an image.
+class FrameSlider(anywidget.AnyWidget):
+    """The live view of :class:`~l2lessons.frames.Frames`: one range control per grid axis above
+    the frame of their values, every frame held in the browser.
 
-    Built by :func:`frame_slider`. :attr:`timings_ms` records the kernel-side cost of
-    every update (slider moved -> new frame handed to the image widget).
+    Parameters
+    ----------
+    frames : l2lessons.frames.Frames
+        The pre-rendered figure.
+    start : mapping of str to float, optional
+        Where each axis starts (nearest grid value; default the first).
+    alt : str
+        The picture's text alternative (default: the scrubber's, naming the axes and ranges).
+
+    Notes
+    -----
+    The synced traits are what the browser holds: :attr:`png` (every frame, in grid order,
+    sent as binary buffers), :attr:`shape`, :attr:`labels`, :attr:`captions`, :attr:`size`,
+    :attr:`alt`, and :attr:`index`, the position on each axis, which both sides may change.
     """
 
-    def __init__(self, frames, start: dict):
-        from ipywidgets import HBox, Image, Layout, SelectionSlider, VBox
+    _esm = ESM
+    png = traitlets.List(traitlets.Bytes()).tag(sync=True)
+    shape = traitlets.List(traitlets.Int()).tag(sync=True)
+    labels = traitlets.List(traitlets.List(traitlets.Unicode())).tag(sync=True)
+    captions = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    size = traitlets.List(traitlets.Int()).tag(sync=True)
+    alt = traitlets.Unicode().tag(sync=True)
+    index = traitlets.List(traitlets.Int()).tag(sync=True)
 
-        self.frames, self.timings_ms = frames, []
-        self.sliders = {}
-        for name in frames.names:
-            i = frames.nearest(name, start.get(name, frames.grids[name][0]))
-            options = [(frames.label(name, k), k) for k in range(len(frames.grids[name]))]
-            self.sliders[name] = SelectionSlider(
-                options=options,
-                value=i,
-                description=frames.captions[name],
-                continuous_update=True,
-                layout=Layout(width="420px"),
-            )
-        width, height = frames.size
-        self.image = Image(
-            value=frames.png[self._flat()],
-            format="png",
-            width=width,
-            layout=Layout(max_width="100%", height="auto"),
+    def __init__(self, frames, start=None, alt: str = ""):
+        from .frames import Frames
+
+        if not isinstance(frames, Frames):
+            raise ValueError("frames must be an l2lessons.frames.Frames.")
+        start = dict(start or {})
+        unknown = set(start) - set(frames.names)
+        if unknown:
+            raise ValueError(f"{sorted(unknown)} are not grid axes; the axes are {frames.names}.")
+        if not isinstance(alt, str):
+            raise ValueError(f"alt must be a string, got {type(alt).__name__}.")
+        self.frames = frames
+        values = {n: start.get(n, frames.grids[n][0]) for n in frames.names}
+        self.scrubber = frames.scrubber(alt=alt, **values)  # the kernel-free fallback
+        super().__init__(
+            png=list(frames.png),
+            shape=list(frames.shape),
+            labels=[[frames.label(n, i) for i in range(len(frames.grids[n]))] for n in frames.names],
+            captions=[frames.captions[n] for n in frames.names],
+            size=list(frames.size),
+            alt=self.scrubber.alt,
+            index=[frames.nearest(n, values[n]) for n in frames.names],
         )
-        self.image.add_class("l2-frame")
-        for slider in self.sliders.values():
-            slider.observe(self._on_move, names="value")
-        self.widget = VBox([HBox(list(self.sliders.values())), self.image])
-        self.widget.add_class("l2-frame-slider")
 
-    def _flat(self) -> int:
+    @traitlets.validate("index")
+    def _check_index(self, proposal):
+        index = list(proposal["value"])
+        shape = self.frames.shape
+        if len(index) != len(shape) or not all(0 <= i < s for i, s in zip(index, shape)):
+            raise traitlets.TraitError(
+                f"index must hold one position per axis {self.frames.names} within {list(shape)}, "
+                f"got {index}."
+            )
+        return index
+
+    @property
+    def value(self) -> dict[str, float]:
+        """The grid value of each axis where the slider is now (as the kernel last heard)."""
+        fr = self.frames
+        return {n: fr.grids[n][i] for n, i in zip(fr.names, self.index, strict=True)}
+
+    @value.setter
+    def value(self, values) -> None:
+        unknown = set(values) - set(self.frames.names)
+        if unknown:
+            raise ValueError(f"{sorted(unknown)} are not grid axes; the axes are {self.frames.names}.")
+        current = self.value
+        current.update(values)
+        self.index = [self.frames.nearest(n, current[n]) for n in self.frames.names]
+
+    @property
+    def frame(self) -> int:
+        """Position in ``frames.png`` of the frame shown (row-major over the axes)."""
         flat = 0
-        for name, size in zip(self.frames.names, self.frames.shape, strict=True):
-            flat = flat * size + self.sliders[name].value
+        for i, size in zip(self.index, self.frames.shape, strict=True):
+            flat = flat * size + i
         return flat
 
-    def _on_move(self, _change=None):
-        start = time.perf_counter()
-        self.image.value = self.frames.png[self._flat()]
-        self.timings_ms.append((time.perf_counter() - start) * 1e3)
-
     def sweep(self) -> list[float]:
-        """Move every slider across its whole grid (one axis at a time, then back home).
+        """Move every axis across its whole grid from the kernel (one axis at a time, then home).
 
-        Returns the kernel-side time of each update in milliseconds, from setting the
-        slider's value to the image widget holding (and sending) the new frame.
+        Returns the kernel-side time of each update in milliseconds: setting :attr:`index`,
+        validating it and sending it to the browser, which swaps the picture itself.
         """
         ms = []
-        for slider in self.sliders.values():
-            home = slider.value
-            for k in [*range(len(slider.options)), home]:
-                if k != slider.value:
+        for a, size in enumerate(self.frames.shape):
+            home = self.index[a]
+            for k in [*range(size), home]:
+                if k != self.index[a]:
+                    index = list(self.index)
+                    index[a] = k
                     t0 = time.perf_counter()
-                    slider.value = k  # the observer swaps the frame synchronously
+                    self.index = index
                     ms.append((time.perf_counter() - t0) * 1e3)
         return ms
 
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        """The widget view, with :func:`placeholder` text where no widget can be drawn."""
-        bundle = widget_view(self.widget, include=include, exclude=exclude)
-        bundle.update(placeholder())
-        return bundle
+    def text(self) -> str:
+        """What the output says where neither the widget nor HTML can be shown."""
+        from . import notebook
 
-    def _ipython_display_(self):
+        if notebook.language() == "zh":
+            return f"▶ {self.alt}（运行本单元格即可使用滑块。）"
+        return f"▶ {self.alt} (Run this cell to use the slider.)"
+
+    def _repr_mimebundle_(self, **kwargs):
+        """The widget view, with the kernel-free scrubber where no widget can be drawn."""
+        data, metadata = super()._repr_mimebundle_(**kwargs)
+        data = {
+            **data,
+            "text/plain": self.text(),
+            "text/html": self.scrubber._repr_html_(),
+        }
+        return data, metadata
+
+    def _ipython_display_(self, **kwargs):
+        # ipywidgets 7 (Colab's) displays a widget with its own _ipython_display_, which IPython
+        # prefers to _repr_mimebundle_: show the same bundle there too
         from IPython.display import display
 
-        display(self._repr_mimebundle_(), raw=True)
+        data, metadata = self._repr_mimebundle_()
+        display(data, metadata=metadata, raw=True)
+
+    def __repr__(self) -> str:
+        return f"<FrameSlider over {len(self.frames)} frames, axes {self.frames.names}>"
 
 
-def widget_view(widget, include=None, exclude=None) -> dict:
-    """The MIME bundle that shows ``widget``: ipywidgets 8's own, or the view that ipywidgets 7
-    (Colab's) displays from ``_ipython_display_`` (widget protocol 2: its model id)."""
-    if hasattr(widget, "_repr_mimebundle_"):
-        return dict(widget._repr_mimebundle_(include=include, exclude=exclude))
-    view = {"version_major": 2, "version_minor": 0, "model_id": widget._model_id}
-    return {"text/plain": repr(widget), "application/vnd.jupyter.widget-view+json": view}
-
-
-def placeholder(lang: str | None = None) -> dict[str, str]:
-    """``text/plain`` and ``text/html`` saying "Run this cell to show the slider" (or in Chinese).
-
-    Stored with the widget view of every slider, so a notebook opened without running it shows
-    this where the slider will be (JupyterLab falls back to the text when the widget's model is
-    not there), not ``VBox(children=(HBox(...``.
-    """
-    from . import notebook
-
-    lang = lang or notebook.language()
-    if lang == "zh":
-        text = "▶ 运行本单元格即可显示滑块（滑块需要运行中的内核）。"
-    else:
-        text = "▶ Run this cell to show the slider (sliders need a running kernel)."
-    html = (
-        '<div class="l2-slider-placeholder" style="padding:.5em 1em;border:1px dashed #888;'
-        f'border-radius:.3em;font-family:sans-serif">{text}</div>'
-    )
-    return {"text/plain": text, "text/html": html}
-
-
-def frame_slider(frames, name: str = "", **start):
-    """Show sliders over ``frames`` (one per grid axis) above the current frame.
+def frame_slider(frames, name: str = "", alt: str = "", **start) -> FrameSlider:
+    """Show a slider over ``frames`` (one range control per grid axis) above the current frame.
 
     Parameters
     ----------
@@ -138,24 +186,19 @@ def frame_slider(frames, name: str = "", **start):
         The pre-rendered figure.
     name : str
         What :func:`sweep_sliders` calls this slider (default: its grid axes).
+    alt : str
+        The picture's text alternative (default: the scrubber's).
     **start
-        Where each slider starts (nearest grid value; default the first).
+        Where each axis starts (nearest grid value; default the first).
 
     Returns
     -------
     FrameSlider
-        Displayed already; its ``sliders`` and ``image`` are the widgets.
+        Displayed already; its :attr:`~FrameSlider.value` is where the student left it.
     """
     from IPython.display import display
 
-    from .frames import Frames
-
-    if not isinstance(frames, Frames):
-        raise ValueError("frames must be an l2lessons.frames.Frames.")
-    unknown = set(start) - set(frames.names)
-    if unknown:
-        raise ValueError(f"{sorted(unknown)} are not grid axes; the axes are {frames.names}.")
-    view = FrameSlider(frames, start)
+    view = FrameSlider(frames, start, alt=alt)
     display(view)
     _SHOWN.append((name or ",".join(frames.names), weakref.ref(view)))
     return view
@@ -173,3 +216,34 @@ def sweep_sliders() -> list[dict]:
         if view is not None:
             results.append({"name": name, "ms": view.sweep()})
     return results
+
+
+def drop_stored_frames(nb) -> int:
+    """Remove every :class:`FrameSlider` from a notebook's stored widget state; returns how many.
+
+    nbclient stores the state of every widget a notebook displayed; for a frame slider that is
+    every frame again, which the output's scrubber already holds (and a stored view would be
+    drawn by an HTML export's widget manager from a CDN). Without its state the widget view is
+    skipped where no kernel runs (nbconvert, MyST-NB with widget views excluded, JupyterLab
+    before the cell runs) and the scrubber shows. Models used only by the removed ones (their
+    layouts) go too; the ``widgets`` entry goes when nothing is left.
+    """
+    stored = nb.metadata.get("widgets", {}).get(WIDGET_STATE)
+    if not stored:
+        return 0
+    models = stored.get("state", {})
+    ours = {k for k, m in models.items() if m.get("state", {}).get("_anywidget_id") == WIDGET_ID}
+    if not ours:
+        return 0
+
+    def refs(model) -> set[str]:
+        text = str(model.get("state", {}))
+        return {k for k in models if f"IPY_MODEL_{k}" in text}
+
+    used_by_others = set().union(*(refs(m) for k, m in models.items() if k not in ours))
+    drop = ours | (set().union(*(refs(models[k]) for k in ours)) - used_by_others)
+    for k in drop:
+        del models[k]
+    if not models:
+        del nb.metadata["widgets"]
+    return len(ours)

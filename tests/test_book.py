@@ -127,6 +127,111 @@ def test_language_switch_on_every_page_points_to_the_same_page(book):
             assert (book / other / path.name).is_file()
 
 
+#: Words of the Chinese site's interface that stay Latin: brand and product names, the switch
+#: to the English site, the licences' names, key names, file extensions.
+INTERFACE_LATIN = {
+    "Binder", "Colab", "GitHub", "PyTorch", "English", "MIT", "CC", "BY", "Ctrl", "K", "L2",
+    "ipynb", "pdf", "PDF",
+}  # fmt: skip
+#: Attributes a reader sees or a screen reader announces.
+ANNOUNCED = ("aria-label", "title", "placeholder", "data-bs-title", "data-tooltip", "alt", "label")
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+class Interface(HTMLParser):
+    """The strings of a page's interface: every announced attribute and text outside code,
+    math and the lessons' outputs, and no text of the article itself (the lesson's content).
+    """
+
+    SKIP = {"script", "style", "code", "pre", "kbd", "samp", "svg", "math", "template", "meta"}
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+            "track", "wbr", "param"}  # fmt: skip
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, bool, bool]] = []  # (tag, skipped, in the article)
+        self.strings: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: (v or "") for k, v in attrs}
+        classes = a.get("class", "").split()
+        parent_skip = bool(self.stack) and self.stack[-1][1]
+        in_article = (bool(self.stack) and self.stack[-1][2]) or tag == "article"
+        skip = (
+            parent_skip
+            or tag in self.SKIP
+            or bool({"math", "cell_output", "output"} & set(classes))
+            or (tag == "a" and a.get("href", "").startswith(("http://", "https://")) and False)
+        )
+        if not skip:
+            for name in ANNOUNCED:
+                if name == "alt" and in_article:
+                    continue  # a figure's text alternative: content, in the lesson's language
+                if a.get(name, "").strip():
+                    self.strings.append(f"<{tag} {name}={a[name].strip()!r}>")
+        if tag not in self.VOID:
+            self.stack.append((tag, skip, in_article))
+
+    def handle_endtag(self, tag):
+        for i in range(len(self.stack) - 1, -1, -1):  # tolerate unclosed tags
+            if self.stack[i][0] == tag:
+                del self.stack[i:]
+                break
+
+    def handle_data(self, data):
+        if data.strip() and not (self.stack and (self.stack[-1][1] or self.stack[-1][2])):
+            self.strings.append(data.strip())
+
+
+def latin_interface_strings(text: str) -> list[str]:
+    """The interface strings of an HTML page written in Latin letters only (no Chinese), less
+    the allowed words (``INTERFACE_LATIN``) and web addresses."""
+    parser = Interface()
+    parser.feed(text)
+    bad = []
+    for s in parser.strings:
+        value = re.sub(r"^<\w+ [\w-]+=(.*)>$", r"\1", s)
+        if CJK.search(value):
+            continue
+        value = re.sub(r"https?://\S+", "", value)
+        words = [w for w in re.findall(r"[A-Za-z]+", value) if w not in INTERFACE_LATIN]
+        if words:
+            bad.append(s)
+    return bad
+
+
+def test_the_chinese_sites_interface_is_in_chinese(book):
+    """Every button, tooltip, label and placeholder of the Chinese pages outside the lessons'
+    own text: Chinese, but for brand names and the switch to the English site."""
+    bad = {}
+    for path in sorted((book / "zh").glob("*.html")):
+        found = latin_interface_strings(path.read_text(encoding="utf-8"))
+        if found:
+            bad[path.name] = sorted(set(found))
+    assert not bad, "English in the Chinese site's interface:\n" + "\n".join(
+        f"{name}: {', '.join(strings)}" for name, strings in bad.items()
+    )
+    copy = (book / "zh" / "_static" / "copybutton.js").read_text(encoding="utf-8")
+    assert "'zh-CN': {" in copy, "the copy button has no Chinese messages for <html lang=zh-CN>"
+
+
+def test_the_interface_scan_sees_english():
+    page = (
+        '<html><body><nav aria-label="Main"><a href="x" title="在 Binder 中打开">Binder</a>'
+        '</nav><button title="Toggle primary sidebar">x</button><article><p>Frobenius</p>'
+        '<summary aria-label="Toggle hidden content"></summary><img alt="a figure">'
+        '<code>weight_decay</code></article><span class="math">\\lambda</span>'
+        "<p>Source: https://github.com/x/y</p></body></html>"
+    )
+    assert latin_interface_strings(page) == [
+        "<nav aria-label='Main'>",
+        "<button title='Toggle primary sidebar'>",
+        "x",
+        "<summary aria-label='Toggle hidden content'>",
+        "Source:",
+    ]
+
+
 # --- offline ---------------------------------------------------------------------------------
 
 

@@ -1,4 +1,4 @@
-"""Pre-rendered frames, the live frame slider and the kernel-free scrubber.
+"""Pre-rendered frames and the kernel-free scrubber (the live slider: tests/test_widgets.py).
 
 Blitted frames are compared with independent full redraws of the same figure; the
 scrubber's HTML is parsed and its embedded frames decoded back.
@@ -18,7 +18,6 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from l2lessons.frames import Frames
-from l2lessons.widgets import FrameSlider, frame_slider, sweep_sliders
 
 matplotlib.use("Agg")
 
@@ -176,33 +175,6 @@ def test_scrubber_without_javascript_shows_an_animation_of_the_grid(frames_2d):
     assert np.abs(np.asarray(preview.convert("RGB"), dtype=int) - rgb(frames_2d.png[5])).max() <= 1
 
 
-def test_frame_slider_swaps_the_frame_of_the_slider_values(frames_2d):
-    view = frame_slider(frames_2d, "test", lam=0.3, shift=1.5)
-    assert isinstance(view, FrameSlider)
-    assert view.image.value == frames_2d.png[frames_2d.index(lam=0.3, shift=1.5)]
-    view.sliders["lam"].value = 3  # an index into the grid: lam = 3.0
-    view.sliders["shift"].value = 2  # shift = -2.0
-    assert view.image.value == frames_2d.png[frames_2d.index(lam=3.0, shift=-2.0)]
-    assert len(view.timings_ms) == 2 and all(t > 0 for t in view.timings_ms)
-
-
-def test_sweep_times_every_grid_value_of_every_live_slider(frames_2d):
-    view = frame_slider(frames_2d, "swept", lam=0.1, shift=0.0)
-    home = view.image.value
-    (result,) = [r for r in sweep_sliders() if r["name"] == "swept"]
-    # each axis visits every other grid value and comes back: (4 - 1 + 1) + (3 - 1 + 1)
-    assert len(result["ms"]) == len(LAMS) + len(SHIFTS)
-    assert all(t > 0 for t in result["ms"])
-    assert view.image.value == home  # left where it was
-
-
-def test_frame_slider_refuses_what_is_not_frames_or_not_an_axis(frames_2d):
-    with pytest.raises(ValueError, match="Frames"):
-        frame_slider([b"png"])
-    with pytest.raises(ValueError, match="not grid axes"):
-        frame_slider(frames_2d, mu=1.0)
-
-
 def test_explorer_sliders_and_scrubbers_are_labelled_lambda():
     from l2lessons.data import digits_split
     from l2lessons.explorers import GradientDescentExplorer
@@ -210,7 +182,7 @@ def test_explorer_sliders_and_scrubbers_are_labelled_lambda():
     X, Xt, y, yt = digits_split(train_size=60, test_size=20, seed=0)
     explorer = GradientDescentExplorer(X, y, Xt, yt, lams=[0.0, 0.1], lrs=[0.1], steps=3)
     view = explorer.show(0.1, 0.1)
-    assert [s.description for s in view.sliders.values()] == ["λ", "lr"]
+    assert view.captions == ["λ", "lr"]
     assert "λ <input" in explorer.scrubber(0.1, 0.1)._repr_html_()
 
 
@@ -255,40 +227,3 @@ def test_scrubber_keeps_its_arrow_keys(frames_2d):
     for key in ("ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End"):
         assert re.fullmatch(keys, key), key
     assert not re.fullmatch(keys, "Enter") and not re.fullmatch(keys, "a")
-
-
-def test_frame_slider_stores_a_run_this_cell_placeholder(frames_2d, monkeypatch):
-    from l2lessons import notebook
-    from l2lessons.widgets import WIDGET_VIEW
-
-    for lang, words in (
-        ("en", "Run this cell to show the slider"),
-        ("zh", "运行本单元格即可显示滑块"),
-    ):
-        monkeypatch.setitem(notebook._state, "lang", lang)
-        view = frame_slider(frames_2d, "placeholder", lam=0.3, shift=1.5)
-        bundle = view._repr_mimebundle_()
-        assert bundle[WIDGET_VIEW]["model_id"] == view.widget.model_id
-        assert words in bundle["text/plain"] and words in bundle["text/html"]
-        assert "VBox" not in bundle["text/plain"]
-
-
-def test_the_slider_view_works_with_ipywidgets_7_too(frames_2d, monkeypatch):
-    """Colab has ipywidgets 7, whose widgets have no _repr_mimebundle_: the view is built from
-    the model id, as ipywidgets 7's own _ipython_display_ sends it."""
-    from l2lessons.widgets import WIDGET_VIEW, widget_view
-
-    class Widget7:  # what an ipywidgets 7 widget offers
-        _model_id = "abc123"
-
-        def __repr__(self):
-            return "VBox(...)"
-
-    bundle = widget_view(Widget7())
-    assert bundle[WIDGET_VIEW] == {"version_major": 2, "version_minor": 0, "model_id": "abc123"}
-    assert bundle["text/plain"] == "VBox(...)"
-    view = frame_slider(frames_2d, "ipywidgets-7", lam=0.3, shift=1.5)
-    monkeypatch.setattr(view, "widget", Widget7())
-    shown = view._repr_mimebundle_()
-    assert shown[WIDGET_VIEW]["model_id"] == "abc123"
-    assert "Run this cell" in shown["text/plain"]  # the placeholder still replaces the repr

@@ -147,14 +147,24 @@ def test_prepare_drops_widgets_and_turns_web_images_into_links():
         "display_data",
         data={"text/plain": "VBox()", build_slides.WIDGET_VIEW: {"model_id": "x"}},
     )
+    slider = new_output(  # a frame slider: the widget view and its scrubber
+        "display_data",
+        data={
+            "text/plain": "▶ λ",
+            "text/html": '<div class="l2-scrubber">…</div>',
+            build_slides.WIDGET_VIEW: {"model_id": "y"},
+        },
+    )
     text = new_output("stream", name="stdout", text="kept\n")
     nb = new_notebook(
-        cells=[new_markdown_cell(badge), new_code_cell("show()", outputs=[widget, text])]
+        cells=[new_markdown_cell(badge), new_code_cell("show()", outputs=[widget, slider, text])]
     )
     nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {}}
     ready = build_slides.prepare(nb)
     assert "widgets" not in ready.metadata and "widgets" in nb.metadata  # a copy
-    assert [o.output_type for o in ready.cells[1].outputs] == ["stream"]
+    assert [o.output_type for o in ready.cells[1].outputs] == ["display_data", "stream"]
+    assert set(ready.cells[1].outputs[0].data) == {"text/plain", "text/html"}  # the scrubber
+    assert build_slides.WIDGET_VIEW in nb.cells[1].outputs[1].data  # the notebook is untouched
     source = ready.cells[0].source
     assert "badge_logo.svg" not in source
     assert "[Open in Binder](https://mybinder.org/v2/gh/o/r/HEAD)" in source

@@ -23,8 +23,9 @@ only the files a deck needs are copied into ``_static``.
 
 The notebooks are read, never written. Each deck is the notebook as stored (outputs
 included), with its slide metadata, minus what cannot work without a kernel or a network:
-widget outputs and widget state are dropped (sliders need a kernel: present them live in
-JupyterLab), and a Markdown image from the web (a Binder or Colab badge) becomes a plain link.
+widget state is dropped and so is each widget view: a slider's output shows its kernel-free
+scrubber (the HTML stored beside the view), a widget with no such fallback is left out; and a
+Markdown image from the web (a Binder or Colab badge) becomes a plain link.
 Links between lessons (``01_norms.ipynb``) point at the other deck (``01_norms.slides.html``).
 
 Keys: reveal.js's "linear" navigation, so → and ← (and Space) visit every slide and sub-slide in
@@ -212,13 +213,26 @@ def lesson_title(nb) -> str:
     return match.group(1).replace("`", "").strip() if match else ""  # plain text, for <title>
 
 
+def without_widget_view(output):
+    """An output as a deck shows it: a widget view gives way to the output's HTML fallback (a
+    slider's scrubber), and an output that has none is dropped (a widget needs a kernel)."""
+    data = output.get("data", {})
+    if WIDGET_VIEW not in data:
+        return output
+    if "text/html" not in data:
+        return None
+    output = copy.deepcopy(output)
+    del output.data[WIDGET_VIEW]
+    return output
+
+
 def prepare(nb):
     """A copy of the notebook fit for an offline deck (see the module docstring)."""
     nb = copy.deepcopy(nb)
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         if cell.cell_type == "code":
-            cell.outputs = [o for o in cell.outputs if WIDGET_VIEW not in o.get("data", {})]
+            cell.outputs = [o for o in map(without_widget_view, cell.outputs) if o is not None]
             if HIDE_INPUT_TAG in cell.metadata.get("tags", []):
                 cell.metadata["transient"] = {"remove_source": True}  # nbconvert's own switch
         elif cell.cell_type == "markdown":

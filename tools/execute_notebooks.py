@@ -14,6 +14,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from l2lessons.widgets import drop_stored_frames
+
 ROOT = Path(__file__).resolve().parents[1]
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
@@ -62,6 +64,7 @@ def execute(path: Path, timeout: int = 600) -> float:
     client.execute()
     seconds = time.perf_counter() - start
     strip_solutions(nb)
+    drop_stored_frames(nb)  # a frame slider's frames are in its output's scrubber already
     nbformat.write(nb, path)
     return seconds
 

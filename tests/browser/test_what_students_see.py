@@ -4,16 +4,16 @@ The start page at 1366×800, opened as a student opens it (a fresh copy, not run
 trusted: JupyterLab shows its stored outputs without running their scripts):
 
 * the first screen says to run the first code cell;
-* where the slider will be, a "Run this cell to show the slider" placeholder, never the
-  widget's ``VBox(children=(HBox(...`` text;
+* where the slider will be, its kernel-free scrubber (the same output), never a widget's text;
 * each scrubber says that its picture plays by itself until the cell runs, and shows no
   (greyed-out, dead) range control or value label that would disagree with the animation;
 
 then, after Run All:
 
-* the slider and the scrubber work (moved and timed like every other slider);
+* the live slider has taken the scrubber's place (one control), and it works (moved and timed
+  like every other slider, with the kernel idle and busy);
 * the λ figure is shown once: the cell before the slider draws no static copy of it;
-* the arrow keys on a focused scrubber move the scrubber and nothing else (no JupyterLab
+* the arrow keys on a focused slider move the slider and nothing else (no JupyterLab
   notebook shortcut: no cell selected elsewhere, no section collapsed);
 * pass and fail feedback carry different marks, drawn as real glyphs (no emoji font needed).
 
@@ -30,18 +30,17 @@ from .conftest import fresh_page
 from .test_sliders_in_chromium import (
     KERNEL_IDLE,
     RUN_ALL,
+    kernel_learns_the_positions,
     move_sliders,
-    scrub,
+    move_sliders_while_busy,
     widget_errors,
 )
 
 LANGS = ["en", "zh"]
 START = "notebooks/{lang}/00_start_here.ipynb"
 WORDS = {
-    "en": {"first": "run the first code cell", "placeholder": "Run this cell to show the slider",
-           "note": "Run this cell"},
-    "zh": {"first": "请先运行第一个代码单元格", "placeholder": "运行本单元格即可显示滑块",
-           "note": "运行本单元格"},
+    "en": {"first": "run the first code cell", "note": "Run this cell"},
+    "zh": {"first": "请先运行第一个代码单元格", "note": "运行本单元格"},
 }  # fmt: skip
 DECK_BODY_PX = 20  # body text of the offline decks at 1280×720
 
@@ -99,31 +98,28 @@ def test_start_page_before_and_after_running_it(student, lab, shots, lang):
     assert page.evaluate(ON_FIRST_SCREEN, words["first"]), "the first screen says nothing to do"
     page.screenshot(path=shots / f"{lang}_00_start_here_first_screen.png")
 
-    # not run yet: placeholders, no widget repr, scrubbers that say they play by themselves
+    # not run yet: each slider's output shows its scrubber, playing by itself; no widget text
     outputs = " ".join(o.inner_text() for o in page.query_selector_all(".jp-OutputArea-output"))
-    assert "VBox(" not in outputs and "HBox(" not in outputs
-    holders = visible(page, ".l2-slider-placeholder")
-    assert holders and all(words["placeholder"] in h.text_content() for h in holders), [
-        h.text_content() for h in holders
-    ]
+    assert "FrameSlider" not in outputs and "Error displaying widget" not in outputs
+    assert not page.query_selector_all(".l2-frame-slider"), "a widget drew without a kernel"
     n_scrubbers = len(page.query_selector_all(".l2-scrubber"))
     notes = visible(page, ".l2-scrubber-note")
     assert n_scrubbers >= 1 and len(notes) == n_scrubbers
     assert all(words["note"] in n.text_content() for n in notes)
     assert not visible(page, ".l2-scrubber input[type=range]"), "a dead range control shows"
     assert not visible(page, ".l2-scrubber output"), "a value label disagrees with the animation"
-    holders[0].scroll_into_view_if_needed()
+    notes[0].scroll_into_view_if_needed()
     page.wait_for_timeout(500)  # JupyterLab draws the cells that scrolled into view
     page.screenshot(path=shots / f"{lang}_00_start_here_unrun.png")
 
-    # Run All: the slider and the scrubber take over
+    # Run All: each scrubber gives way to its live slider, in the same place
     assert page.evaluate(RUN_ALL) is not False
     page.wait_for_function(KERNEL_IDLE, timeout=120_000)
     page.wait_for_selector("img.l2-frame", timeout=30_000)
     assert not widget_errors(page)
-    assert not visible(page, ".l2-slider-placeholder")
-    assert not visible(page, ".l2-scrubber-note")
-    assert len(visible(page, ".l2-scrubber input[type=range]")) >= n_scrubbers
+    assert not page.query_selector_all(".l2-scrubber"), "a scrubber still shows beside a slider"
+    assert len(page.query_selector_all(".l2-frame-slider")) == n_scrubbers
+    assert len(visible(page, ".l2-frame-slider input[type=range]")) >= n_scrubbers
 
     # the λ figure once: no static picture in the code cell just before the slider's cell
     before_slider = page.evaluate(
@@ -136,15 +132,15 @@ def test_start_page_before_and_after_running_it(student, lab, shots, lang):
     )
     assert before_slider == 0, "a static copy of the slider's figure shows above it"
 
-    # the arrow keys on a focused scrubber move it, and nothing else
-    root = page.query_selector(".l2-scrubber")
+    # the arrow keys on a focused slider move it, and nothing else
+    root = page.query_selector(".l2-frame-slider")
     root.scroll_into_view_if_needed()
     rng = root.query_selector("input[type=range]")
     rng.click()
     state = page.evaluate(NOTEBOOK_STATE)
     for key in ("Home", "ArrowRight", "ArrowRight", "ArrowRight", "ArrowLeft", "ArrowUp"):
         page.keyboard.press(key)
-    assert rng.evaluate("(el) => +el.value") == 3, "the arrow keys did not move the scrubber"
+    assert rng.evaluate("(el) => +el.value") == 3, "the arrow keys did not move the slider"
     assert root.get_attribute("data-frame") == "3"
     for key in ("ArrowLeft", "ArrowLeft", "ArrowDown"):
         page.keyboard.press(key)
@@ -164,9 +160,11 @@ def test_start_page_before_and_after_running_it(student, lab, shots, lang):
     colours = [b.evaluate("(el) => getComputedStyle(el).backgroundColor") for b in marks.values()]
     assert colours[0] != colours[1]
 
-    # and the sliders and scrubbers of the start page are moved and timed like the others
-    assert move_sliders(page, "00_start_here", lang, shots) >= 1
-    assert scrub(page, "00_start_here", lang, shots) == n_scrubbers
+    # and the sliders of the start page are moved and timed like the others, idle and busy
+    n_controls = move_sliders(page, "00_start_here", lang, shots)
+    assert n_controls >= 1
+    kernel_learns_the_positions(page)
+    assert move_sliders_while_busy(page, "00_start_here", lang, shots) == n_controls
     assert not widget_errors(page)
 
 
