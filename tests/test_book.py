@@ -72,6 +72,22 @@ def test_every_page_exists_in_both_languages(book):
     assert "en/index.html" in landing and "zh/index.html" in landing
 
 
+def test_landing_page_offers_both_sites_in_their_languages(book):
+    landing = book / "index.html"
+    found = tags(landing)
+    sections = {a.get("lang") for tag, a in found if tag == "section"}
+    assert sections == {"en", "zh-CN"}, f"the landing page's parts are marked {sections}"
+    text = landing.read_text(encoding="utf-8")
+    for lang in LANGS:
+        part = text[text.index(f'<section lang="{build_book._lang_attr(lang)}"') :]
+        part = part[: part.index("</section>")]
+        assert html.escape(build_book.TEXT[lang]["landing_pick"]) in part
+        assert f'href="{lang}/index.html"' in part
+        for path in build_book.lessons(ROOT, lang):
+            assert f'href="{lang}/{path.stem}.html"' in part, f"landing: no {lang}/{path.stem}"
+    assert "L2 regularization" in text and "L2 正则化" in text
+
+
 def test_html_lang_attribute(book):
     for lang, attr in (("en", "en"), ("zh", "zh-CN")):
         for path in sorted((book / lang).glob("*.html")):
@@ -127,85 +143,12 @@ def test_language_switch_on_every_page_points_to_the_same_page(book):
             assert (book / other / path.name).is_file()
 
 
-#: Words of the Chinese site's interface that stay Latin: brand and product names, the switch
-#: to the English site, the licences' names, key names, file extensions.
-INTERFACE_LATIN = {
-    "Binder", "Colab", "GitHub", "PyTorch", "English", "MIT", "CC", "BY", "Ctrl", "K", "L2",
-    "ipynb", "pdf", "PDF",
-}  # fmt: skip
-#: Attributes a reader sees or a screen reader announces.
-ANNOUNCED = ("aria-label", "title", "placeholder", "data-bs-title", "data-tooltip", "alt", "label")
-CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
-
-
-class Interface(HTMLParser):
-    """The strings of a page's interface: every announced attribute and text outside code,
-    math and the lessons' outputs, and no text of the article itself (the lesson's content).
-    """
-
-    SKIP = {"script", "style", "code", "pre", "kbd", "samp", "svg", "math", "template", "meta"}
-    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-            "track", "wbr", "param"}  # fmt: skip
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.stack: list[tuple[str, bool, bool]] = []  # (tag, skipped, in the article)
-        self.strings: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        a = {k: (v or "") for k, v in attrs}
-        classes = a.get("class", "").split()
-        parent_skip = bool(self.stack) and self.stack[-1][1]
-        in_article = (bool(self.stack) and self.stack[-1][2]) or tag == "article"
-        skip = (
-            parent_skip
-            or tag in self.SKIP
-            or bool({"math", "cell_output", "output"} & set(classes))
-            or (tag == "a" and a.get("href", "").startswith(("http://", "https://")) and False)
-        )
-        if not skip:
-            for name in ANNOUNCED:
-                if name == "alt" and in_article:
-                    continue  # a figure's text alternative: content, in the lesson's language
-                if a.get(name, "").strip():
-                    self.strings.append(f"<{tag} {name}={a[name].strip()!r}>")
-        if tag not in self.VOID:
-            self.stack.append((tag, skip, in_article))
-
-    def handle_endtag(self, tag):
-        for i in range(len(self.stack) - 1, -1, -1):  # tolerate unclosed tags
-            if self.stack[i][0] == tag:
-                del self.stack[i:]
-                break
-
-    def handle_data(self, data):
-        if data.strip() and not (self.stack and (self.stack[-1][1] or self.stack[-1][2])):
-            self.strings.append(data.strip())
-
-
-def latin_interface_strings(text: str) -> list[str]:
-    """The interface strings of an HTML page written in Latin letters only (no Chinese), less
-    the allowed words (``INTERFACE_LATIN``) and web addresses."""
-    parser = Interface()
-    parser.feed(text)
-    bad = []
-    for s in parser.strings:
-        value = re.sub(r"^<\w+ [\w-]+=(.*)>$", r"\1", s)
-        if CJK.search(value):
-            continue
-        value = re.sub(r"https?://\S+", "", value)
-        words = [w for w in re.findall(r"[A-Za-z]+", value) if w not in INTERFACE_LATIN]
-        if words:
-            bad.append(s)
-    return bad
-
-
 def test_the_chinese_sites_interface_is_in_chinese(book):
     """Every button, tooltip, label and placeholder of the Chinese pages outside the lessons'
     own text: Chinese, but for brand names and the switch to the English site."""
     bad = {}
     for path in sorted((book / "zh").glob("*.html")):
-        found = latin_interface_strings(path.read_text(encoding="utf-8"))
+        found = build_book.latin_interface_strings(path.read_text(encoding="utf-8"))
         if found:
             bad[path.name] = sorted(set(found))
     assert not bad, "English in the Chinese site's interface:\n" + "\n".join(
@@ -221,14 +164,15 @@ def test_the_interface_scan_sees_english():
         '</nav><button title="Toggle primary sidebar">x</button><article><p>Frobenius</p>'
         '<summary aria-label="Toggle hidden content"></summary><img alt="a figure">'
         '<code>weight_decay</code></article><span class="math">\\lambda</span>'
+        '<nav class="page-toc"><a href="#s">Section 1</a></nav><a href="x">.md</a>'
         "<p>Source: https://github.com/x/y</p></body></html>"
     )
-    assert latin_interface_strings(page) == [
+    assert build_book.latin_interface_strings(page) == [
         "<nav aria-label='Main'>",
         "<button title='Toggle primary sidebar'>",
         "x",
         "<summary aria-label='Toggle hidden content'>",
-        "Source:",
+        "Source: https://github.com/x/y",
     ]
 
 
@@ -302,6 +246,88 @@ def test_every_scrubber_of_the_notebooks_is_on_its_page(book):
                 assert f'id="{i}"' in text, f"{lang}/{stem}: scrubber {i} missing"
             found += len(ids)
     assert found, "no scrubber in any notebook: the test checks nothing"
+
+
+#: A licence file's name, and the words that name a font licence in it.
+LICENCE_FILE = re.compile(r"^(LICEN[CS]E|OFL|COPYING)", re.I)
+FONT_LICENCES = ("SIL OPEN FONT LICENSE", "Apache License")
+
+
+def test_every_shipped_font_has_its_licence_beside_it(book):
+    """Each font file has, in its folder or a folder above it inside ``_static``, a licence
+    file naming a font licence."""
+    fonts = [p for p in book.rglob("*") if p.suffix.lower() in {".woff", ".woff2", ".ttf", ".otf"}]
+    assert len(fonts) > 10, f"only {len(fonts)} font files found: the test checks nothing"
+    missing = []
+    for font in fonts:
+        static = next(p for p in font.parents if p.name == "_static")
+        named = False
+        for folder in font.parents:
+            for f in folder.iterdir():
+                if f.is_file() and LICENCE_FILE.match(f.name):
+                    text = f.read_text(encoding="utf-8", errors="replace")
+                    named = named or any(w.lower() in text.lower() for w in FONT_LICENCES)
+            if named or folder == static:
+                break
+        if not named:
+            missing.append(str(font.relative_to(book)))
+    assert not missing, "fonts without a licence beside them:\n" + "\n".join(missing[:20])
+    for lang in LANGS:
+        webfonts = book / lang / "_static" / "vendor" / "fontawesome" / "webfonts"
+        assert "SIL OPEN FONT LICENSE" in (webfonts / "OFL.txt").read_text()
+        assert "Apache License" in (book / lang / "_static/mathjax/LICENSE").read_text()
+
+
+def _first_line(dist: str) -> str:
+    from importlib import metadata
+
+    files = metadata.distribution(dist).files or []
+    licence = next(f for f in files if f.name.upper().startswith("LICENSE"))
+    return licence.read_text().strip().split("\n")[0]
+
+
+def test_third_party_licences_are_the_installed_ones(book):
+    """The licence pages' table of third-party software says what the installed packages and
+    the shipped files say of their licences."""
+    from importlib import metadata
+
+    static = book / "en" / "_static"
+    found = {
+        "Sphinx": metadata.metadata("sphinx")["License-Expression"],
+        "MyST-NB": metadata.metadata("myst-nb")["License-Expression"],
+        "sphinx-book-theme": _first_line("sphinx-book-theme"),
+        "pydata-sphinx-theme": _first_line("pydata-sphinx-theme"),
+        "sphinx-copybutton": metadata.metadata("sphinx-copybutton")["License"],
+        "clipboard.js": (static / "clipboard.min.js").read_text()[:300],
+        "Bootstrap": (static / "scripts" / "bootstrap.js.LICENSE.txt").read_text(),
+        "Font Awesome Free": (static / "scripts" / "fontawesome.js.LICENSE.txt").read_text(),
+        "MathJax": (static / "mathjax" / "LICENSE").read_text()[:200],
+    }
+    #: component -> (what its installed files say, what the licence pages' table says)
+    says = {
+        "Sphinx": ("BSD-2-Clause", "BSD-2-Clause"),
+        "MyST-NB": ("BSD-3-Clause", "BSD-3-Clause"),
+        "sphinx-book-theme": ("BSD 3-Clause", "BSD-3-Clause"),
+        "pydata-sphinx-theme": ("BSD 3-Clause", "BSD-3-Clause"),
+        "sphinx-copybutton": ("MIT", "MIT"),
+        "clipboard.js": ("Licensed MIT", "MIT"),
+        "Bootstrap": ("Licensed under MIT", "MIT"),
+        "Font Awesome Free": ("Icons: CC BY 4.0, Fonts: SIL OFL 1.1, Code: MIT", "SIL OFL 1.1"),
+        "MathJax": ("Apache License", "Apache-2.0"),
+    }
+    for name, (installed, _) in says.items():
+        assert installed in found[name], f"{name}: the installed files say {found[name][:200]!r}"
+    for lang in LANGS:
+        page = (book / lang / "license-code.html").read_text(encoding="utf-8")
+        rows = [
+            html.unescape(re.sub(r"<[^>]+>", "", r)) for r in re.findall(r"<tr.*?</tr>", page, re.S)
+        ]
+        for name, (_, licence) in says.items():
+            assert any(name in r and licence in r for r in rows), (
+                f"{lang}/license-code.html: no row saying {name} is under {licence}"
+            )
+    fa = next(r for r in rows if "Font Awesome" in r)
+    assert "CC BY 4.0" in fa and "MIT" in fa
 
 
 # --- lessons ---------------------------------------------------------------------------------

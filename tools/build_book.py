@@ -29,7 +29,10 @@ What this tool changes, on its copy of each notebook (the committed notebooks ar
   other file of the repository go to that file on the repository host.
 
 Every page loads its scripts, styles and fonts from the site (MathJax 3 from
-sphinx-mathjax-offline; no CDN, no web font), and links to the same page of the other site.
+sphinx-mathjax-offline, only the part the pages load or MathJax loads on demand, with its
+licence; no CDN, no web font), and links to the same page of the other site. The Chinese
+site's interface is Chinese: ``tools/book/locale/zh_CN/LC_MESSAGES/*.po``, compiled here with
+Babel into ``build/book-src/locale/``, and ``l2book.localize`` for strings written untranslated.
 Sources are rewritten only when their text changes, and Sphinx keeps its cache in
 ``build/book-src/<lang>/.doctrees``, so a rebuild after one notebook changed re-reads only that
 notebook. ``ensure_book()`` (used by the tests) builds only when a source is newer than the
@@ -48,6 +51,7 @@ import shutil
 import subprocess
 import sys
 import time
+from html.parser import HTMLParser
 from pathlib import Path
 
 import links
@@ -91,6 +95,45 @@ TEXT = {
         "show_solution": "Show the reference solution",
         "hide_solution": "Hide the reference solution",
         "landing_pick": "Read the course in English",
+        "landing_lessons": "Lessons",
+        "landing_about": (
+            "A bilingual course in Jupyter notebooks on L2 regularization, from the formula, "
+            "through gradient descent derived by hand, to PyTorch's `weight_decay`: figures, "
+            "sliders that move in the browser, and exercises with their solutions."
+        ),
+        "third_party_title": "Third-party software in this website",
+        "third_party_intro": (
+            "The website ships, in each site's `_static/` folder, files of the packages it is "
+            "built with, under their own licences (read from the installed packages; "
+            "`tests/test_book.py` checks them):"
+        ),
+        "third_party_head": ("Component", "Files", "Licence"),
+        "third_party": [
+            (
+                "MathJax 3 (sphinx-mathjax-offline)",
+                "`mathjax/` (fonts included)",
+                "Apache-2.0 (`mathjax/LICENSE`)",
+            ),
+            (
+                "Font Awesome Free (pydata-sphinx-theme)",
+                "`vendor/fontawesome/webfonts/`, `scripts/fontawesome.js`",
+                "fonts: SIL OFL 1.1 (`OFL.txt` beside them); icons: CC BY 4.0; code: MIT",
+            ),
+            (
+                "sphinx-book-theme",
+                "`scripts/sphinx-book-theme.js`, `styles/sphinx-book-theme.css`",
+                "BSD-3-Clause",
+            ),
+            ("pydata-sphinx-theme", "`scripts/pydata-sphinx-theme.js`, `styles/`", "BSD-3-Clause"),
+            ("Bootstrap (pydata-sphinx-theme)", "`scripts/bootstrap.js`", "MIT"),
+            (
+                "Sphinx",
+                "`doctools.js`, `searchtools.js`, `sphinx_highlight.js`, `basic.css`",
+                "BSD-2-Clause",
+            ),
+            ("sphinx-copybutton, clipboard.js", "`copybutton.js`, `clipboard.min.js`", "MIT"),
+            ("MyST-NB", "`mystnb.*.css`", "BSD-3-Clause"),
+        ],
     },
     "zh": {
         "map_title": "课程地图",
@@ -115,6 +158,44 @@ TEXT = {
         "show_solution": "显示参考答案",
         "hide_solution": "隐藏参考答案",
         "landing_pick": "阅读中文版课程",
+        "landing_lessons": "课程列表",
+        "landing_about": (
+            "一门讲 L2 正则化的中英双语 Jupyter 课程：从公式出发，经过手推梯度下降，"
+            "一直讲到 PyTorch 的 `weight_decay`；有图，有可以在浏览器里拖动的滑块，"
+            "还有带参考答案的练习。"
+        ),
+        "third_party_title": "本网站中的第三方软件",
+        "third_party_intro": (
+            "网站的每个站点在 `_static/` 文件夹中附带了构建它所用软件包的文件，"
+            "各自遵循其许可协议（取自已安装的软件包，由 `tests/test_book.py` 核对）："
+        ),
+        "third_party_head": ("组件", "文件", "许可协议"),
+        "third_party": [
+            (
+                "MathJax 3（sphinx-mathjax-offline）",
+                "`mathjax/`（含字体）",
+                "Apache-2.0（`mathjax/LICENSE`）",
+            ),
+            (
+                "Font Awesome Free（pydata-sphinx-theme）",
+                "`vendor/fontawesome/webfonts/`、`scripts/fontawesome.js`",
+                "字体：SIL OFL 1.1（同一文件夹中的 `OFL.txt`）；图标：CC BY 4.0；代码：MIT",
+            ),
+            (
+                "sphinx-book-theme",
+                "`scripts/sphinx-book-theme.js`、`styles/sphinx-book-theme.css`",
+                "BSD-3-Clause",
+            ),
+            ("pydata-sphinx-theme", "`scripts/pydata-sphinx-theme.js`、`styles/`", "BSD-3-Clause"),
+            ("Bootstrap（pydata-sphinx-theme）", "`scripts/bootstrap.js`", "MIT"),
+            (
+                "Sphinx",
+                "`doctools.js`、`searchtools.js`、`sphinx_highlight.js`、`basic.css`",
+                "BSD-2-Clause",
+            ),
+            ("sphinx-copybutton、clipboard.js", "`copybutton.js`、`clipboard.min.js`", "MIT"),
+            ("MyST-NB", "`mystnb.*.css`", "BSD-3-Clause"),
+        ],
     },
 }
 #: README heading of the lesson table (its "you leave with" column feeds the course map).
@@ -367,8 +448,11 @@ def licence_pages(root: Path, lang: str, repo: links.Repo) -> dict[str, str]:
     mit = (root / "LICENSE").read_text(encoding="utf-8")
     code = (
         f"# {text['code_licence_title']}\n\n{text['code_licence_intro']}\n\n"
-        f"```text\n{mit.strip()}\n```\n"
+        f"```text\n{mit.strip()}\n```\n\n"
+        f"## {text['third_party_title']}\n\n{text['third_party_intro']}\n\n"
+        f"| {' | '.join(text['third_party_head'])} |\n|---|---|---|\n"
     )
+    code += "".join(f"| {' | '.join(row)} |\n" for row in text["third_party"])
     content = (root / "LICENSE-CONTENT.md").read_text(encoding="utf-8")
     content = re.sub(r"\[`?LICENSE`?\]\(LICENSE\)", "[`LICENSE`](license-code.md)", content)
     content = rewrite_links(content, ".", lang, repo, set())
@@ -399,7 +483,100 @@ def prepare(lang: str, src: Path, root: Path = ROOT) -> list[str]:
     return changed
 
 
+# --- checks ------------------------------------------------------------------------------------
+
+#: Words of the Chinese site's interface that stay Latin: brand and product names, the switch
+#: to the English site, the licences' names, key names, file extensions.
+INTERFACE_LATIN = {
+    "Binder", "Colab", "GitHub", "PyTorch", "English", "MIT", "CC", "BY", "Ctrl", "K", "L2",
+    "ipynb", "pdf", "PDF",
+}  # fmt: skip
+#: Attributes a reader sees or a screen reader announces.
+ANNOUNCED = ("aria-label", "title", "placeholder", "data-bs-title", "data-tooltip", "alt", "label")
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+class Interface(HTMLParser):
+    """The strings of a page's interface: every announced attribute and text outside code,
+    math and the lessons' outputs, and no text of the article itself (the lesson's content).
+    """
+
+    SKIP = {"script", "style", "code", "pre", "kbd", "samp", "svg", "math", "template", "meta"}
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+            "track", "wbr", "param"}  # fmt: skip
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, bool, bool]] = []  # (tag, skipped, in the article)
+        self.strings: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: (v or "") for k, v in attrs}
+        classes = a.get("class", "").split()
+        parent_skip = bool(self.stack) and self.stack[-1][1]
+        in_article = (bool(self.stack) and self.stack[-1][2]) or tag == "article"
+        skip = (
+            parent_skip
+            or tag in self.SKIP
+            or bool({"math", "cell_output", "output"} & set(classes))
+        )
+        # The in-page tables of contents (on the screen, in print): the article's own headings.
+        in_article = in_article or "page-toc" in classes or a.get("id") == "jb-print-toc"
+        if not skip:
+            for name in ANNOUNCED:
+                if name == "alt" and in_article:
+                    continue  # a figure's text alternative: content, in the lesson's language
+                if a.get(name, "").strip():
+                    self.strings.append(f"<{tag} {name}={a[name].strip()!r}>")
+        if tag not in self.VOID:
+            self.stack.append((tag, skip, in_article))
+
+    def handle_endtag(self, tag):
+        for i in range(len(self.stack) - 1, -1, -1):  # tolerate unclosed tags
+            if self.stack[i][0] == tag:
+                del self.stack[i:]
+                break
+
+    def handle_data(self, data):
+        if data.strip() and not (self.stack and (self.stack[-1][1] or self.stack[-1][2])):
+            self.strings.append(data.strip())
+
+
+def latin_interface_strings(text: str) -> list[str]:
+    """The interface strings of an HTML page written in Latin letters only (no Chinese), less
+    the allowed words (``INTERFACE_LATIN``), web addresses and file extensions (``.ipynb``)."""
+    parser = Interface()
+    parser.feed(text)
+    bad = []
+    for s in parser.strings:
+        value = re.sub(r"^<\w+ [\w-]+=(.*)>$", r"\1", s)
+        if CJK.search(value):
+            continue
+        value = re.sub(r"https?://\S+|^\.\w+$", "", value)
+        words = [w for w in re.findall(r"[A-Za-z]+", value) if w not in INTERFACE_LATIN]
+        if words:
+            bad.append(s)
+    return bad
+
+
 # --- building -----------------------------------------------------------------------------------
+
+
+def compile_catalogs(po_root: Path = CONF / "locale", mo_root: Path = SRC / "locale") -> list[Path]:
+    """Compile the site's interface catalogs (``tools/book/locale/<lang>/LC_MESSAGES/*.po``)
+    into ``.mo`` files under ``mo_root`` with Babel (a dependency of Sphinx); return them."""
+    from babel.messages import mofile, pofile
+
+    written = []
+    for po in sorted(po_root.glob("*/LC_MESSAGES/*.po")):
+        with po.open("rb") as f:
+            catalog = pofile.read_po(f)
+        mo = mo_root / po.relative_to(po_root).with_suffix(".mo")
+        mo.parent.mkdir(parents=True, exist_ok=True)
+        with mo.open("wb") as f:
+            mofile.write_mo(f, catalog)
+        written.append(mo)
+    return written
 
 
 def run_sphinx(lang: str, src: Path, out: Path) -> None:
@@ -421,35 +598,89 @@ LANDING = """<!DOCTYPE html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="icon" href="en/_static/favicon.svg" type="image/svg+xml">
-<title>L2 regularization, from the formula to PyTorch · L2 正则化：从公式到 PyTorch</title>
+<title>{title_en} · {title_zh}</title>
 <style>
   body {{ font-family: system-ui, "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei",
-         sans-serif; max-width: 40em; margin: 4em auto; padding: 0 1em; color: #1a1a1a;
-         background: #fff; line-height: 1.5; }}
+         sans-serif; max-width: 64em; margin: 2.5em auto; padding: 0 1em; color: #1a1a1a;
+         background: #fff; line-height: 1.55; }}
+  main {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(18em, 1fr));
+         gap: 2em; }}
+  section {{ border: 1px solid #c8ccd0; border-radius: .5em; padding: 0 1.5em 1em; }}
+  h1 {{ font-size: 1.6em; line-height: 1.3; }}
   a {{ color: #0b57a4; }}
-  ul {{ list-style: none; padding: 0; font-size: 1.4em; }}
-  li {{ margin: .6em 0; }}
-  footer {{ margin-top: 3em; font-size: .9em; color: #444; }}
+  a.pick {{ display: inline-block; margin: .3em 0 1em; padding: .55em 1.2em;
+           border-radius: .4em; background: #0b57a4; color: #fff; font-size: 1.15em;
+           font-weight: 600; text-decoration: none; }}
+  a.pick:hover, a.pick:focus {{ background: #073b70; }}
+  ol {{ padding-left: 2.2em; }}
+  li {{ margin: .25em 0; }}
+  footer {{ margin-top: 2.5em; font-size: .9em; color: #444; }}
 </style>
 </head>
 <body>
 <main>
-<h1>L2 regularization, from the formula to PyTorch<br>
-<span lang="zh-CN">L2 正则化：从公式到 PyTorch</span></h1>
-<ul>
-  <li><a href="en/index.html" hreflang="en">{en}</a> (English)</li>
-  <li lang="zh-CN"><a href="zh/index.html" hreflang="zh-CN">{zh}</a>（中文）</li>
-</ul>
+{sections}
 </main>
 <footer>
-<p>Code: <a href="en/license-code.html">MIT licence</a>. Lessons' text and figures:
-<a href="en/license-content.html">CC BY 4.0</a>.
-<span lang="zh-CN">代码：<a href="zh/license-code.html">MIT 许可协议</a>。课程文字与图：<a
-href="zh/license-content.html">知识共享署名 4.0（CC BY 4.0）</a>。</span></p>
+<p>Code: <a href="en/license-code.html">MIT licence</a>; third-party software: <a
+href="en/license-code.html#{third_party_en}">its licences</a>. Lessons' text
+and figures: <a href="en/license-content.html">CC BY 4.0</a>.</p>
+<p lang="zh-CN">代码：<a href="zh/license-code.html">MIT 许可协议</a>；第三方软件：<a
+href="zh/license-code.html#{third_party_zh}">各自的许可协议</a>。课程文字与图：<a
+href="zh/license-content.html">知识共享署名 4.0（CC BY 4.0）</a>。</p>
 </footer>
 </body>
 </html>
 """
+
+SECTION = """<section lang="{lang_attr}" aria-labelledby="title-{lang}">
+<h1 id="title-{lang}">{title}</h1>
+<p>{about}</p>
+<a class="pick" href="{lang}/index.html" hreflang="{lang_attr}">{pick}</a>
+<h2>{lessons_title}</h2>
+<ol start="0">
+{items}
+</ol>
+</section>"""
+
+
+def _inline_code(text: str) -> str:
+    """Markdown's `code` in a lesson title, as HTML (the rest escaped)."""
+    parts = html.escape(text).split("`")
+    return "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts))
+
+
+def landing_page(root: Path = ROOT) -> str:
+    """``build/book/index.html``: both titles, a sentence on the course, a button to each site
+    and each site's lessons, every part marked with its language."""
+    sys.path.insert(0, str(CONF))
+    from l2book import PROJECT, jupyter_slug
+
+    sections = []
+    for lang in LANGS:
+        text = TEXT[lang]
+        items = "\n".join(
+            f'<li><a href="{lang}/{p.stem}.html">{_inline_code(links.lesson_title(p))}</a></li>'
+            for p in lessons(root, lang)
+        )
+        sections.append(
+            SECTION.format(
+                lang=lang,
+                lang_attr=_lang_attr(lang),
+                title=html.escape(PROJECT[lang]),
+                about=_inline_code(text["landing_about"]),
+                pick=text["landing_pick"],
+                lessons_title=text["landing_lessons"],
+                items=items,
+            )
+        )
+    return LANDING.format(
+        title_en=html.escape(PROJECT["en"]),
+        title_zh=html.escape(PROJECT["zh"]),
+        sections="\n".join(sections),
+        third_party_en=html.escape(jupyter_slug(TEXT["en"]["third_party_title"])),
+        third_party_zh=html.escape(jupyter_slug(TEXT["zh"]["third_party_title"])),
+    )
 
 
 def build(out: Path = OUT, src: Path = SRC, langs=LANGS, root: Path = ROOT) -> dict[str, float]:
@@ -457,15 +688,13 @@ def build(out: Path = OUT, src: Path = SRC, langs=LANGS, root: Path = ROOT) -> d
     seconds = {}
     (out / STAMP).unlink(missing_ok=True)
     started = time.time()
+    compile_catalogs(CONF / "locale", src / "locale")
     for lang in langs:
         t0 = time.perf_counter()
         prepare(lang, src / lang, root)
         run_sphinx(lang, src / lang, out / lang)
         seconds[lang] = time.perf_counter() - t0
-    write_if_changed(
-        out / "index.html",
-        LANDING.format(en=TEXT["en"]["landing_pick"], zh=TEXT["zh"]["landing_pick"]),
-    )
+    write_if_changed(out / "index.html", landing_page(root))
     (out / ".nojekyll").touch()  # GitHub Pages: serve _static/ as it is
     if set(langs) == set(LANGS):
         stamp = out / STAMP

@@ -16,6 +16,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # tools/: links.py knows the repository's address
 sys.path.insert(0, str(HERE))  # l2book.py
 
+import l2book  # noqa: E402
 import links  # noqa: E402
 
 LANG = os.environ.get("L2BOOK_LANG", "en")
@@ -28,10 +29,12 @@ SITE = {
         "other_label": "中文",
         "other_lang_attr": "zh-CN",
         "switch_title": "This page in Chinese",
-        "project": "L2 regularization, from the formula to PyTorch",
+        "project": l2book.PROJECT["en"],
         "show": "Show the code",
         "hide": "Hide the code",
         "toc": "Contents",
+        "search": "Search the course",
+        "fixed": {},
     },
     "zh": {
         "language": "zh_CN",
@@ -40,10 +43,25 @@ SITE = {
         "other_label": "English",
         "other_lang_attr": "en",
         "switch_title": "本页的英文版",
-        "project": "L2 正则化：从公式到 PyTorch",
+        "project": l2book.PROJECT["zh"],
         "show": "显示代码",
         "hide": "隐藏代码",
         "toc": "本页目录",
+        "search": "在课程中搜索",
+        # Interface strings that the theme and MyST-NB write without a translation call:
+        # rewritten in the built pages (l2book.localize), exactly as they are written there.
+        "fixed": {
+            '<nav class="bd-links bd-docs-nav" aria-label="Main">': (
+                '<nav class="bd-links bd-docs-nav" aria-label="课程导航">'
+            ),
+            '<nav aria-label="Page">': '<nav aria-label="本页目录">',
+            '<summary aria-label="Toggle hidden content">': (
+                '<summary aria-label="显示或隐藏内容">'
+            ),
+        },
+        # The copy button's own Chinese (sphinx-copybutton's table for <html lang="zh-CN">),
+        # with full-width punctuation.
+        "fixed_static": {"copybutton.js": {"'复制成功!'": "'已复制！'"}},
     },
 }[LANG]
 
@@ -51,12 +69,20 @@ project = SITE["project"]
 author = "l2lessons"
 copyright = "l2lessons contributors"
 language = SITE["language"]
+# The Chinese interface strings the installed catalogs lack (tools/book/locale/*.po), compiled
+# with Babel by build_book.py into build/book-src/locale/ (beside each site's sources).
+if os.environ.get("L2BOOK_SRC"):
+    locale_dirs = [str(Path(os.environ["L2BOOK_SRC"]).parent / "locale")]
+gettext_auto_build = False
 
 extensions = [
     "myst_nb",
     "sphinx_copybutton",
-    "sphinx-mathjax-offline",  # MathJax 3 copied into _static/mathjax: no CDN
 ]
+# MathJax 3 from the sphinx-mathjax-offline package, served from the site (no CDN): only the
+# part the pages load or MathJax loads on demand (l2book.ship_mathjax, after the build), with
+# its licence. The package is not loaded as an extension: it would copy all of its 24 MB.
+mathjax_path = "mathjax/tex-chtml.js"
 templates_path = [str(HERE / "_templates")]
 html_static_path = [str(HERE / "_static")]
 html_css_files = ["l2book.css"]
@@ -107,7 +133,12 @@ html_theme_options = {
     "home_page_in_toc": True,
     "show_navbar_depth": 1,
     "toc_title": SITE["toc"],
-    "article_header_end": ["l2-lang-switch.html", "article-header-buttons.html"],
+    "search_bar_text": SITE["search"],
+    # No header bar above the page (its only item was a second search field).
+    "navbar_persistent": [],
+    # The theme's article header components, their tooltips translated.
+    "article_header_start": ["l2-toggle-primary-sidebar.html"],
+    "article_header_end": ["l2-lang-switch.html", "l2-header-buttons.html"],
     "footer_content_items": ["l2-footer.html"],
     "navigation_with_keys": False,
 }
@@ -121,8 +152,26 @@ if LANG == "zh" and os.environ.get("L2BOOK_SRC"):
 def _lang_attr(app, pagename, templatename, context, doctree):
     # The theme writes <html lang="{{ language }}">, which would be "zh_CN": BCP 47 says zh-CN.
     context["language"] = SITE["lang_attr"]
-    # Pages with no notebook behind them get no launch buttons (the theme already does this)
-    # and no "download" of a source the site does not ship.
+    # The download menu: the site ships no sources (html_copy_source), so its "source" item
+    # (a link to _sources/) becomes the notebook on the repository host on a lesson page and
+    # is dropped on the other pages; "Print to PDF" stays.
+    notebook = context.get("page_source_suffix") == ".ipynb"
+    for group in context.get("header_buttons", []):
+        if group.get("label") != "download-buttons":
+            continue
+        items = []
+        for item in group["buttons"]:
+            if item.get("label") == "download-source-button":
+                if not notebook:
+                    continue
+                item = dict(
+                    item,
+                    url=f"{REPO.url}/raw/main/notebooks/{LANG}/{pagename}.ipynb",
+                    tooltip="Download notebook file",
+                    label="download-notebook-button",
+                )
+            items.append(item)
+        group["buttons"] = items
 
 
 def _own_output_folder(app):
@@ -132,10 +181,22 @@ def _own_output_folder(app):
     app.env.mystnb_config = app.env.mystnb_config.copy(output_folder=str(folder))
 
 
+def _finish(app, exc):
+    if exc is None:
+        out = Path(app.outdir)
+        l2book.localize(out, SITE["fixed"], SITE.get("fixed_static", {}))
+        l2book.prune_static(out)
+        l2book.ship_mathjax(out, HERE / "licenses" / "Apache-2.0.txt")
+        l2book.ship_font_licences(out, HERE / "licenses" / "OFL-1.1.txt")
+
+
 def setup(app):
     if LANG == "zh":
-        import l2book
-
         app.add_search_language(l2book.chinese_search())
+    if os.environ.get("L2BOOK_SRC"):
+        # sphinx-book-theme's own domain: this catalog is registered before the theme's (the
+        # theme loads after conf.py), so that its strings come first.
+        app.add_message_catalog("booktheme", locale_dirs[0])
+    app.connect("build-finished", _finish, priority=900)
     app.connect("builder-inited", _own_output_folder, priority=900)
     app.connect("html-page-context", _lang_attr, priority=900)
