@@ -4,8 +4,10 @@ Measures, in one run:
 
 * every notebook (both languages) executed once in a fresh kernel, as a student's Run All:
   kernel start-up, wall time of the cells, and the kernel's peak memory (``VmHWM``);
-* every slider: the kernel-side update time of each step of a λ sweep
-  (``l2lessons.widgets.sweep_sliders()``, called in the kernel after the Run All);
+* every slider: the kernel-side update time of each step of a λ sweep driven from the kernel
+  (``l2lessons.widgets.sweep_sliders()``, called in the kernel after the Run All: set the
+  widget's synced position and send it; the browser holds every frame and swaps the picture
+  itself, which the browser suite times, key press to painted picture);
 * the NumPy MLP training step of lesson 05 against the same model's PyTorch step;
 * the ridge path for 200 λ from one SVD against 200 separate fits (lesson 03's data).
 

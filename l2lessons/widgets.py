@@ -88,7 +88,9 @@ class FrameSlider(anywidget.AnyWidget):
         super().__init__(
             png=list(frames.png),
             shape=list(frames.shape),
-            labels=[[frames.label(n, i) for i in range(len(frames.grids[n]))] for n in frames.names],
+            labels=[
+                [frames.label(n, i) for i in range(len(frames.grids[n]))] for n in frames.names
+            ],
             captions=[frames.captions[n] for n in frames.names],
             size=list(frames.size),
             alt=self.scrubber.alt,
@@ -99,7 +101,9 @@ class FrameSlider(anywidget.AnyWidget):
     def _check_index(self, proposal):
         index = list(proposal["value"])
         shape = self.frames.shape
-        if len(index) != len(shape) or not all(0 <= i < s for i, s in zip(index, shape)):
+        if len(index) != len(shape) or not all(
+            0 <= i < s for i, s in zip(index, shape, strict=True)
+        ):
             raise traitlets.TraitError(
                 f"index must hold one position per axis {self.frames.names} within {list(shape)}, "
                 f"got {index}."
@@ -116,7 +120,9 @@ class FrameSlider(anywidget.AnyWidget):
     def value(self, values) -> None:
         unknown = set(values) - set(self.frames.names)
         if unknown:
-            raise ValueError(f"{sorted(unknown)} are not grid axes; the axes are {self.frames.names}.")
+            raise ValueError(
+                f"{sorted(unknown)} are not grid axes; the axes are {self.frames.names}."
+            )
         current = self.value
         current.update(values)
         self.index = [self.frames.nearest(n, current[n]) for n in self.frames.names]

@@ -106,19 +106,19 @@ def pytest_terminal_summary(terminalreporter):
     terminalreporter.section(
         "slider latency in Chromium (key press -> new picture decoded -> two animation frames)"
     )
-    write(f"{'notebook (kernel)':<34}{'slider':<22}{'moves':>6}{'median ms':>11}{'p95 ms':>9}")
+    write(f"{'notebook (kernel)':<44}{'slider':<22}{'moves':>6}{'median ms':>11}{'p95 ms':>9}")
     for row in LATENCIES:
         ms = row["ms"]
         name = f"{row['lang']}/{row['notebook']} ({row.get('phase', 'idle')})"
         write(
-            f"{name:<34}{row['slider']:<22}{len(ms):>6}"
+            f"{name:<44}{row['slider']:<22}{len(ms):>6}"
             f"{statistics.median(ms):>11.1f}{p95(ms):>9.1f}"
         )
     for phase in ("idle", "busy"):
         every = [t for row in LATENCIES if row.get("phase", "idle") == phase for t in row["ms"]]
         if every:
             name = f"all sliders, kernel {phase}"
-            write(f"{name:<56}{len(every):>6}{statistics.median(every):>11.1f}{p95(every):>9.1f}")
+            write(f"{name:<66}{len(every):>6}{statistics.median(every):>11.1f}{p95(every):>9.1f}")
     if RENDERS:
         ms = [row["ms"] for row in RENDERS]
         write(
@@ -126,4 +126,6 @@ def pytest_terminal_summary(terminalreporter):
             f"median {statistics.median(ms):.1f} ms, max {max(ms):.1f} ms "
             f"({max(RENDERS, key=lambda r: r['ms'])['frames']} frames in the slowest)"
         )
-    (SHOTS / "latency.json").write_text(json.dumps({"moves": LATENCIES, "renders": RENDERS}, indent=1))
+    (SHOTS / "latency.json").write_text(
+        json.dumps({"moves": LATENCIES, "renders": RENDERS}, indent=1)
+    )

@@ -85,7 +85,8 @@ print(_j.dumps([r().index for _, r in _s if r()]))
 """
 
 # Arms a promise that resolves, after the next key press, to the milliseconds from that
-# key press until the slider's image shows a new frame and the browser painted it.
+# key press until the slider's image shows a new frame and the browser painted it (and to the
+# address of that picture).
 ARM = """(i) => {
   const img = document.querySelectorAll('img.l2-frame')[i], before = img.src;
   window.__l2move = new Promise((resolve, reject) => {
@@ -96,16 +97,19 @@ ARM = """(i) => {
       if (img.src === before) return;
       obs.disconnect();
       await img.decode();
-      requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)));
+      const src = img.src;  // what was decoded and painted, checked after the timed moves
+      const done = () => resolve({ms: performance.now() - t0, src});
+      requestAnimationFrame(() => requestAnimationFrame(done));
     });
     obs.observe(img, {attributes: true, attributeFilter: ['src']});
     setTimeout(() => reject(new Error('the figure did not change within 10 s')), 10000);
   });
 }"""
 
-# SHA-1 of the bytes of the picture an <img> shows.
-SHOWN_SHA1 = """async (img) => {
-  const bytes = await (await fetch(img.src)).arrayBuffer();
+# SHA-1 of the bytes of a picture the slider showed (its blob: address). Read after the timed
+# moves: reading a blob while moving slows the next move down.
+SHOWN_SHA1 = """async (src) => {
+  const bytes = await (await fetch(src)).arrayBuffer();
   const digest = await crypto.subtle.digest('SHA-1', bytes);
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }"""
@@ -149,14 +153,14 @@ def positions(root) -> list[int]:
     return [int(r.evaluate("(el) => +el.value")) for r in root.query_selector_all("input")]
 
 
-def check_frame(page, root, expected, name):
-    """The picture shown is the kernel's frame at the row-major index of the controls' values."""
-    inputs = root.query_selector_all("input[type=range]")
-    shape = [int(r.get_attribute("max")) + 1 for r in inputs]
-    flat = int(np.ravel_multi_index(positions(root), shape))
+def check_frames(page, root, expected, shown, name):
+    """Each picture shown was the kernel's frame at the row-major index of the controls' values
+    at the time: ``shown`` holds (positions, picture address) per move."""
+    shape = [int(r.get_attribute("max")) + 1 for r in root.query_selector_all("input")]
     assert len(expected) == int(np.prod(shape)), f"{name}: the grid is not the kernel's"
-    img = root.query_selector("img.l2-frame")
-    assert page.evaluate(SHOWN_SHA1, img) == expected[flat], f"{name}: wrong frame for {flat}"
+    for where, src in shown:
+        flat = int(np.ravel_multi_index(where, shape))
+        assert page.evaluate(SHOWN_SHA1, src) == expected[flat], f"{name}: wrong frame at {where}"
 
 
 def move_sliders(page, notebook, lang, shots, phase="idle", moves=MOVES_PER_SLIDER):
@@ -180,7 +184,7 @@ def move_sliders(page, notebook, lang, shots, phase="idle", moves=MOVES_PER_SLID
             root.scroll_into_view_if_needed()
             label = rng.get_attribute("aria-label")
             assert label, f"slider {i}:{j} of {notebook} has no accessible name"
-            timings = []
+            timings, shown = [], []
             before = img.screenshot() if phase == "idle" else None
             for _ in range(moves):
                 now, top = int(rng.evaluate("(el) => +el.value")), int(rng.get_attribute("max"))
@@ -188,13 +192,15 @@ def move_sliders(page, notebook, lang, shots, phase="idle", moves=MOVES_PER_SLID
                 page.wait_for_timeout(PAUSE_MS)  # a hand's pause: no screenshot in the way
                 page.evaluate(ARM, i)
                 rng.press(key)
-                timings.append(page.evaluate("() => window.__l2move"))
-                assert int(rng.evaluate("(el) => +el.value")) != now, f"{label} did not move"
-                check_frame(page, root, expected[i], f"slider {label} of {notebook}")
+                move = page.evaluate("() => window.__l2move")
+                timings.append(move["ms"])
+                shown.append((positions(root), move["src"]))
+                assert shown[-1][0][j] != now, f"{label} did not move"
                 if before is not None:
                     after = img.screenshot()
                     assert after != before, f"{label} of {notebook} moved, not the figure"
                     before = after
+            check_frames(page, root, expected[i], shown, f"slider {label} of {notebook}")
             if phase == "idle":
                 img.screenshot(path=shots / f"{lang}_{notebook}_slider{i}_{j}.png")
             LATENCIES.append(
