@@ -22,8 +22,9 @@ What this tool changes, on its copy of each notebook (the committed notebooks ar
   as its output, rendered by ``l2lessons.exercises.solution`` (the text the cell prints when a
   student runs it), and is shown collapsed under "Show the reference solution" (MyST-NB's
   ``remove-input`` + ``hide-output`` tags); the ``install`` cell is collapsed (``hide-input``);
-* a slider's "Run this cell to show the slider" placeholder is dropped (a website has no
-  kernel; the scrubber after each slider plays without one); widget state is dropped;
+* a slider output shows its kernel-free scrubber (the ``text/html`` part of the same output; a
+  website has no kernel), never the widget view; the old "Run this cell to show the slider"
+  placeholder of older notebooks is dropped, and so is any stored widget state;
 * Markdown links to another lesson stay links to that page (Jupyter's ``#Heading-anchors``
   included), links to the other language's notebooks go to the other site, and links to any
   other file of the repository go to that file on the repository host.
