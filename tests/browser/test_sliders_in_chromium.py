@@ -31,7 +31,7 @@ SLIDER_NOTEBOOKS = [
 ]
 MOVES_PER_SLIDER = 6
 BUSY_MOVES = 4
-BUSY_SECONDS = 8
+BUSY_SECONDS = 20  # at most: the busy cell ends as soon as the moves are done (see below)
 PAUSE_MS = 50  # between one move's checks (screenshots, hashes) and the next key press
 TARGET_MEDIAN_MS = 35  # the measure's floor is about two frames (33 ms at 60 Hz)
 
@@ -220,15 +220,23 @@ def kernel_learns_the_positions(page, timeout=10.0):
     assert known == shown, f"the kernel has {known}, the page shows {shown}"
 
 
-def move_sliders_while_busy(page, notebook, lang, shots):
+def move_sliders_while_busy(page, notebook, lang, shots, tmp_path):
     """Start a cell that sleeps, move every slider while it runs, then check the kernel."""
-    page.evaluate(KERNEL_START, f"import time; time.sleep({BUSY_SECONDS})")
+    # The cell sleeps until the moves are done (it sees the flag file the test then writes),
+    # or BUSY_SECONDS at most: no fixed wait after the last move.
+    done = tmp_path / f"moves-done-{notebook}-{lang}"
+    sleep = (
+        f"import os, time\nt = time.monotonic()\nwhile not os.path.exists({str(done)!r})"
+        f" and time.monotonic() - t < {BUSY_SECONDS}:\n    time.sleep(0.05)"
+    )
+    page.evaluate(KERNEL_START, sleep)
     page.wait_for_function(KERNEL_BUSY, timeout=5_000)
     started = time.monotonic()
     moved = move_sliders(page, notebook, lang, shots, phase="busy", moves=BUSY_MOVES)
     assert not page.evaluate("() => window.__busyDone"), (
         f"the sleeping cell ended before the moves did ({time.monotonic() - started:.1f} s)"
     )
+    done.write_text("the moves are done")
     page.evaluate("() => window.__busy")
     page.wait_for_function(KERNEL_IDLE, timeout=30_000)
     kernel_learns_the_positions(page)
@@ -261,7 +269,7 @@ def scrub(page, notebook, lang, shots):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("notebook", SLIDER_NOTEBOOKS)
-def test_sliders_answer_at_once_idle_or_busy(page, lab, shots, notebook, lang):
+def test_sliders_answer_at_once_idle_or_busy(page, lab, shots, notebook, lang, tmp_path):
     open_and_run(page, lab, f"notebooks/{lang}/{notebook}.ipynb")
     assert not widget_errors(page)
     # one control per slider: the live widget, no separate scrubber of the same frames
@@ -270,7 +278,7 @@ def test_sliders_answer_at_once_idle_or_busy(page, lab, shots, notebook, lang):
     n_controls = move_sliders(page, notebook, lang, shots)
     assert n_controls >= 1
     kernel_learns_the_positions(page)
-    assert move_sliders_while_busy(page, notebook, lang, shots) == n_controls
+    assert move_sliders_while_busy(page, notebook, lang, shots, tmp_path) == n_controls
     assert not widget_errors(page)
     if lang == "zh":
         assert page.evaluate(CJK_GLYPHS_DIFFER), "Chinese renders as boxes: no CJK font"

@@ -88,7 +88,7 @@ def visible(page, selector) -> list:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_start_page_before_and_after_running_it(student, lab, shots, lang):
+def test_start_page_before_and_after_running_it(student, lab, shots, lang, tmp_path):
     page, words, path = student, WORDS[lang], START.format(lang=lang)
     page.goto(lab.lab_url(path))
     page.wait_for_selector(".jp-Notebook .jp-RenderedMarkdown", timeout=60_000)
@@ -164,7 +164,7 @@ def test_start_page_before_and_after_running_it(student, lab, shots, lang):
     n_controls = move_sliders(page, "00_start_here", lang, shots)
     assert n_controls >= 1
     kernel_learns_the_positions(page)
-    assert move_sliders_while_busy(page, "00_start_here", lang, shots) == n_controls
+    assert move_sliders_while_busy(page, "00_start_here", lang, shots, tmp_path) == n_controls
     assert not widget_errors(page)
 
 
