@@ -42,6 +42,13 @@ WIDGET_ID = "l2lessons.widgets.FrameSlider"
 _SHOWN: list[tuple[str, weakref.ref]] = []
 
 
+def _check_axes(frames, values) -> None:
+    """Raise if ``values`` names an axis that ``frames`` does not have."""
+    unknown = set(values) - set(frames.names)
+    if unknown:
+        raise ValueError(f"{sorted(unknown)} are not grid axes; the axes are {frames.names}.")
+
+
 class FrameSlider(anywidget.AnyWidget):
     """The live view of :class:`~l2lessons.frames.Frames`: one range control per grid axis above
     the frame of their values, every frame held in the browser.
@@ -77,9 +84,7 @@ class FrameSlider(anywidget.AnyWidget):
         if not isinstance(frames, Frames):
             raise ValueError("frames must be an l2lessons.frames.Frames.")
         start = dict(start or {})
-        unknown = set(start) - set(frames.names)
-        if unknown:
-            raise ValueError(f"{sorted(unknown)} are not grid axes; the axes are {frames.names}.")
+        _check_axes(frames, start)
         if not isinstance(alt, str):
             raise ValueError(f"alt must be a string, got {type(alt).__name__}.")
         self.frames = frames
@@ -118,11 +123,7 @@ class FrameSlider(anywidget.AnyWidget):
 
     @value.setter
     def value(self, values) -> None:
-        unknown = set(values) - set(self.frames.names)
-        if unknown:
-            raise ValueError(
-                f"{sorted(unknown)} are not grid axes; the axes are {self.frames.names}."
-            )
+        _check_axes(self.frames, values)
         current = self.value
         current.update(values)
         self.index = [self.frames.nearest(n, current[n]) for n in self.frames.names]
@@ -130,10 +131,7 @@ class FrameSlider(anywidget.AnyWidget):
     @property
     def frame(self) -> int:
         """Position in ``frames.png`` of the frame shown (row-major over the axes)."""
-        flat = 0
-        for i, size in zip(self.index, self.frames.shape, strict=True):
-            flat = flat * size + i
-        return flat
+        return self.frames.index(**self.value)
 
     def sweep(self) -> list[float]:
         """Move every axis across its whole grid from the kernel (one axis at a time, then home).
